@@ -1,0 +1,113 @@
+# elvisor: top-level build.
+#   make                  build the hypervisor (gcc) into build/gcc/elvisor.bin
+#   make TOOLCHAIN=clang  build it with clang/lld into build/clang/
+#   make run              boot it in QEMU with an interactive console
+#   make test             every test: host unit tests and QEMU scenarios, gcc and clang
+#   make clean
+# `run` and `test` install what is missing first (scripts/deps.sh).
+
+TOOLCHAIN ?= gcc
+BUILD     := build
+OUT       := $(BUILD)/$(TOOLCHAIN)
+CACHE     := $(BUILD)/cache
+LIBFDT_A  := $(CACHE)/root/usr/lib/aarch64-linux-gnu/libfdt.a
+LIBFDT_INC := $(CACHE)/root/usr/include
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+ifeq ($(TOOLCHAIN),gcc)
+  CROSS   ?= aarch64-linux-gnu-
+  CC      := $(CROSS)gcc
+  LD      := $(CROSS)ld
+  OBJCOPY := $(CROSS)objcopy
+  TC_CFLAGS := -mno-outline-atomics
+else ifeq ($(TOOLCHAIN),clang)
+  CC      := clang --target=aarch64-none-elf
+  LD      := ld.lld
+  OBJCOPY := llvm-objcopy
+  TC_CFLAGS :=
+else
+  $(error TOOLCHAIN must be gcc or clang, not '$(TOOLCHAIN)')
+endif
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wpointer-arith -Wundef -Wvla
+
+# -fpie: the image is linked at 0 and relocates itself at boot to the VA it
+# runs at (PA under nVHE, upper half under VHE), see hyp/arch/arm64/head.S.
+CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-O2 -g -mgeneral-regs-only -march=armv8-a -fpie -include hyp/include/lib/hidden.h \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fstack-protector-strong -fno-common -fno-strict-aliasing \
+	$(WARNINGS) $(TC_CFLAGS) -Ihyp/include -isystem hyp/include/libc -I$(LIBFDT_INC) \
+	-DELVISOR_VERSION='"$(VERSION)"' -DELVISOR_TOOLCHAIN='"$(TOOLCHAIN)"' -MMD -MP
+ASFLAGS := $(filter-out -std=c11 -fstack-protector-strong -include hyp/include/lib/hidden.h,$(CFLAGS)) -D__ASSEMBLY__
+LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack --gc-sections \
+	--build-id=none -nostdlib -T hyp/arch/arm64/elvisor.lds
+
+HYP_SRCS := $(wildcard hyp/arch/arm64/*.c hyp/arch/arm64/*.S hyp/core/*.c \
+	hyp/drivers/*.c hyp/lib/*.c)
+HYP_OBJS := $(patsubst %,$(OUT)/%.o,$(HYP_SRCS))
+
+.PHONY: all deps run test clean unit-tests
+all: $(OUT)/elvisor.bin
+
+$(LIBFDT_A):
+	sh scripts/deps.sh $(CACHE)
+
+deps:
+	sh scripts/deps.sh $(CACHE)
+
+# Code that runs before the MMU is on must not load the stack guard through
+# the GOT: the GOT already holds virtual addresses then (see mmu_early.c).
+EARLY_OBJS := $(OUT)/hyp/arch/arm64/mmu_early.c.o $(OUT)/hyp/arch/arm64/pgtable.c.o
+$(EARLY_OBJS): CFLAGS += -fno-stack-protector
+
+# V=1 shows the full commands.
+ifneq ($(V),1)
+  Q := @
+  say = @echo "  $(1)	$(2)"
+endif
+
+$(OUT)/%.c.o: %.c Makefile | $(LIBFDT_A)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/%.S.o: %.S Makefile | $(LIBFDT_A)
+	@mkdir -p $(dir $@)
+	$(call say,AS,$@)
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(OUT)/elvisor.elf: $(HYP_OBJS) $(LIBFDT_A) hyp/arch/arm64/elvisor.lds
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(HYP_OBJS) $(LIBFDT_A) -Map $(OUT)/elvisor.map
+
+$(OUT)/elvisor.bin: $(OUT)/elvisor.elf
+	$(call say,IMAGE,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
+	$(Q)sh scripts/check-image.sh $@
+
+include tests/unit/unit.mk
+
+# --- running -----------------------------------------------------------------
+QEMU_CPU ?= max,pauth-impdef=on
+QEMU_GIC ?= 3
+QEMU_SMP ?= 4
+QEMU_MEM ?= 512
+
+run: deps all
+	@echo "elvisor: starting QEMU. Leave with Ctrl-A then X."
+	qemu-system-aarch64 -M virt,virtualization=on,gic-version=$(QEMU_GIC) \
+		-cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic \
+		-semihosting -kernel $(OUT)/elvisor.bin $(if $(BOOTARGS),-append "$(BOOTARGS)")
+
+test: deps
+	$(MAKE) TOOLCHAIN=gcc all
+	$(MAKE) TOOLCHAIN=clang all
+	$(MAKE) unit-tests
+	python3 tests/qemu/run.py --toolchains gcc,clang $(addprefix --unit ,$(UNIT_TEST_BINS))
+
+clean:
+	rm -rf $(BUILD)/gcc $(BUILD)/clang $(BUILD)/host $(BUILD)/test $(BUILD)/test-logs
+
+-include $(HYP_OBJS:.o=.d)

@@ -1,0 +1,127 @@
+/*
+ * The hypervisor's address space once the MMU is on: more mappings (RAM,
+ * device registers) are added to the table early_mmu_setup() built, with
+ * table pages from the page allocator.
+ */
+#include "arch/boot.h"
+#include "arch/mmu.h"
+#include "arch/sysreg.h"
+#include "core/mm.h"
+
+uint64_t hyp_va_offset;
+
+static struct pgtable hyp_table;
+static struct pgtable_mm hyp_mm;
+
+#define VA_MASK ((1UL << PT_VA_BITS) - 1)
+
+static bool runtime_alloc_table(void *ctx, paddr_t *pa)
+{
+	(void)ctx;
+	return mm_alloc_zeroed_pages(1, pa);
+}
+
+static void runtime_free_table(void *ctx, paddr_t pa)
+{
+	(void)ctx;
+	/* Tables from the boot pool live in the image: never given back. */
+	if (pa >= virt_to_phys(__image_start) && pa < virt_to_phys(__image_end))
+		return;
+	mm_free_pages(pa, 1);
+}
+
+static void *runtime_table_ptr(void *ctx, paddr_t pa)
+{
+	(void)ctx;
+	return phys_to_virt(pa);
+}
+
+/*
+ * Changing a live hypervisor mapping is rare (boot, device setup), so a
+ * full EL2 TLB invalidation, broadcast to all CPUs, is simplest and right.
+ */
+static void runtime_tlb_invalidate(void *ctx, uint64_t va, size_t size)
+{
+	(void)ctx;
+	(void)va;
+	(void)size;
+	dsb_ishst();
+	__asm__ volatile("tlbi alle2is" ::: "memory");
+	dsb_ish();
+	isb();
+}
+
+void mmu_init(uint64_t va_offset)
+{
+	hyp_va_offset = va_offset;
+	hyp_mm.alloc_table = runtime_alloc_table;
+	hyp_mm.free_table = runtime_free_table;
+	hyp_mm.table_ptr = runtime_table_ptr;
+	hyp_mm.tlb_invalidate = runtime_tlb_invalidate;
+	hyp_mm.ctx = NULL;
+	hyp_table.mm = &hyp_mm;
+	if (mmu_boot_config.ttbr1) {
+		hyp_table.root = mmu_boot_config.ttbr1;
+		hyp_table.regime = PT_EL20;
+	} else {
+		hyp_table.root = mmu_boot_config.ttbr0;
+		hyp_table.regime = PT_EL2;
+	}
+}
+
+struct pgtable *mmu_hyp_table(void)
+{
+	return &hyp_table;
+}
+
+void *mmu_map_phys(paddr_t pa, size_t size, unsigned prot)
+{
+	paddr_t start = ALIGN_DOWN(pa, PAGE_SIZE);
+	paddr_t end = ALIGN_UP(pa + size, PAGE_SIZE);
+
+	if (end <= start || end > (1UL << PT_VA_BITS))
+		return NULL;
+	if (pgtable_map(&hyp_table, (start + hyp_va_offset) & VA_MASK, start,
+			end - start, prot))
+		return NULL;
+	return phys_to_virt(pa);
+}
+
+void *mmu_map_device(paddr_t pa, size_t size)
+{
+	return mmu_map_phys(pa, size, PROT_READ | PROT_WRITE | PROT_DEVICE);
+}
+
+int mmu_unmap_phys(paddr_t pa, size_t size)
+{
+	paddr_t start = ALIGN_DOWN(pa, PAGE_SIZE);
+	paddr_t end = ALIGN_UP(pa + size, PAGE_SIZE);
+
+	return pgtable_unmap(&hyp_table, (start + hyp_va_offset) & VA_MASK,
+			     end - start);
+}
+
+static size_t dcache_line_size(void)
+{
+	return 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+}
+
+void dcache_clean_range(const void *va, size_t size)
+{
+	size_t line = dcache_line_size();
+	uintptr_t p = ALIGN_DOWN((uintptr_t)va, line);
+
+	for (; p < (uintptr_t)va + size; p += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(p) : "memory");
+	dsb_sy();
+}
+
+void dcache_invalidate_range(const void *va, size_t size)
+{
+	size_t line = dcache_line_size();
+	uintptr_t p = ALIGN_DOWN((uintptr_t)va, line);
+
+	for (; p < (uintptr_t)va + size; p += line)
+		__asm__ volatile("dc ivac, %0" : : "r"(p) : "memory");
+	dsb_sy();
+}

@@ -1,0 +1,159 @@
+/*
+ * EL2 exception vectors. Every entry saves the whole general-purpose state
+ * into a struct trap_frame on the current stack and calls C. Guests are not
+ * run yet, so exceptions from lower ELs are unexpected and fatal.
+ */
+#include "arch/boot.h"
+#include "arch/trap.h"
+
+.macro save_frame
+	stp	x0, x1, [sp, #FRAME_X(0)]
+	stp	x2, x3, [sp, #FRAME_X(2)]
+	stp	x4, x5, [sp, #FRAME_X(4)]
+	stp	x6, x7, [sp, #FRAME_X(6)]
+	stp	x8, x9, [sp, #FRAME_X(8)]
+	stp	x10, x11, [sp, #FRAME_X(10)]
+	stp	x12, x13, [sp, #FRAME_X(12)]
+	stp	x14, x15, [sp, #FRAME_X(14)]
+	stp	x16, x17, [sp, #FRAME_X(16)]
+	stp	x18, x19, [sp, #FRAME_X(18)]
+	stp	x20, x21, [sp, #FRAME_X(20)]
+	stp	x22, x23, [sp, #FRAME_X(22)]
+	stp	x24, x25, [sp, #FRAME_X(24)]
+	stp	x26, x27, [sp, #FRAME_X(26)]
+	stp	x28, x29, [sp, #FRAME_X(28)]
+	add	x0, sp, #FRAME_SIZE
+	stp	x30, x0, [sp, #FRAME_X(30)]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x0, x1, [sp, #FRAME_ELR]
+	mrs	x0, esr_el2
+	mrs	x1, far_el2
+	stp	x0, x1, [sp, #FRAME_ESR]
+	/* A frame record, so backtraces walk through the exception. */
+	ldr	x0, [sp, #FRAME_ELR]
+	stp	x29, x0, [sp, #-16]!
+	mov	x29, sp
+	add	x0, sp, #16
+.endm
+
+.macro restore_frame_and_eret
+	add	sp, sp, #16
+	ldp	x0, x1, [sp, #FRAME_ELR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #FRAME_X(0)]
+	ldp	x2, x3, [sp, #FRAME_X(2)]
+	ldp	x4, x5, [sp, #FRAME_X(4)]
+	ldp	x6, x7, [sp, #FRAME_X(6)]
+	ldp	x8, x9, [sp, #FRAME_X(8)]
+	ldp	x10, x11, [sp, #FRAME_X(10)]
+	ldp	x12, x13, [sp, #FRAME_X(12)]
+	ldp	x14, x15, [sp, #FRAME_X(14)]
+	ldp	x16, x17, [sp, #FRAME_X(16)]
+	ldp	x18, x19, [sp, #FRAME_X(18)]
+	ldp	x20, x21, [sp, #FRAME_X(20)]
+	ldp	x22, x23, [sp, #FRAME_X(22)]
+	ldp	x24, x25, [sp, #FRAME_X(24)]
+	ldp	x26, x27, [sp, #FRAME_X(26)]
+	ldp	x28, x29, [sp, #FRAME_X(28)]
+	ldr	x30, [sp, #FRAME_X(30)]
+	add	sp, sp, #FRAME_SIZE
+	eret
+.endm
+
+/*
+ * Exceptions from EL2 itself: make room for the frame and check that the
+ * stack did not run into its guard (a valid SP has bit STACK_SHIFT set).
+ * Swapping SP and x0 by arithmetic gives a scratch register without
+ * touching memory, which is what has just failed if the stack overflowed.
+ */
+.macro el2_entry handler
+	.balign 0x80
+	sub	sp, sp, #FRAME_SIZE
+	add	sp, sp, x0			/* sp = sp' + x0 */
+	sub	x0, sp, x0			/* x0 = sp' */
+	tbz	x0, #STACK_SHIFT, el2_overflow
+	sub	x0, sp, x0			/* x0 = original x0 */
+	sub	sp, sp, x0			/* sp = sp' */
+	b	\handler
+.endm
+
+.macro unexpected_entry num
+	.balign 0x80
+	sub	sp, sp, #FRAME_SIZE
+	save_frame
+	mov	x1, #\num
+	bl	unexpected_exception
+.endm
+
+	.text
+	.balign 0x800
+	.global hyp_vectors
+hyp_vectors:
+	/* Current EL with SP_EL0: never used. */
+	unexpected_entry 0
+	unexpected_entry 1
+	unexpected_entry 2
+	unexpected_entry 3
+	/* Current EL with SP_EL2. */
+	el2_entry el2_sync
+	el2_entry el2_irq
+	el2_entry el2_fiq
+	el2_entry el2_serror
+	/* Lower EL, AArch64 and AArch32: no guests yet. */
+	unexpected_entry 8
+	unexpected_entry 9
+	unexpected_entry 10
+	unexpected_entry 11
+	unexpected_entry 12
+	unexpected_entry 13
+	unexpected_entry 14
+	unexpected_entry 15
+
+el2_sync:
+	save_frame
+	bl	el2_sync_handler
+	restore_frame_and_eret
+
+el2_irq:
+	save_frame
+	bl	el2_irq_handler
+	restore_frame_and_eret
+
+el2_fiq:
+	save_frame
+	mov	x1, #6
+	bl	unexpected_exception
+
+el2_serror:
+	save_frame
+	bl	el2_serror_handler
+	restore_frame_and_eret
+
+/*
+ * The stack overflowed: sp is sp' + x0 and x0 is sp'. Move to the overflow
+ * stack (the slot after the last CPU's, one for the machine: whoever gets here is about to stop it) and
+ * report. The original x0 is lost.
+ */
+el2_overflow:
+	adrp	x0, cpu_stacks + MAX_CPUS * STACK_SLOT
+	add	x0, x0, :lo12:(cpu_stacks + MAX_CPUS * STACK_SLOT)
+	add	x0, x0, #STACK_SLOT
+	mov	sp, x0
+	sub	sp, sp, #FRAME_SIZE
+	save_frame
+	bl	el2_stack_overflow
+
+/*
+ * Semihosting call (op in x0, parameter block in x1). With QEMU's
+ * -semihosting this returns the host's answer; without, the HLT is an
+ * undefined instruction, which el2_sync_handler recognises by its address
+ * and turns into a -1 return.
+ */
+	.global semihosting_call
+	.global semihosting_trap_insn
+semihosting_call:
+semihosting_trap_insn:
+	hlt	#0xf000
+	ret
