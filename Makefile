@@ -98,8 +98,9 @@ QEMU_MEM ?= 512
 run: deps all
 	@echo "elvisor: starting QEMU. Leave with Ctrl-A then X."
 	qemu-system-aarch64 -M virt,virtualization=on,gic-version=$(QEMU_GIC) \
-		-cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic \
-		-semihosting -kernel $(OUT)/elvisor.bin $(if $(BOOTARGS),-append "$(BOOTARGS)")
+		-cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic -nic none \
+		-semihosting -kernel $(OUT)/elvisor.bin $(if $(BOOTARGS),-append "$(BOOTARGS)") \
+		$(if $(INITRD),-initrd $(INITRD))
 
 test: deps
 	$(MAKE) TOOLCHAIN=gcc all

@@ -79,9 +79,9 @@ static int fail(struct parser *p, const char *fmt, ...) __printf(2, 3);
 
 static int fail(struct parser *p, const char *fmt, ...)
 {
-	va_list ap;
-
 	if (p->errlen > 0) {
+		va_list ap;
+
 		va_start(ap, fmt);
 		vformat(p->err, p->errlen, fmt, ap);
 		va_end(ap);
@@ -120,7 +120,10 @@ static uint64_t read_cells(const fdt32_t *cells, uint32_t count)
 	return value;
 }
 
-/* Absent is fine (*value untouched, returns 0); any other failure is not. */
+/*
+ * The property, or NULL. *status is 0 when it is merely absent, -1 (error
+ * reported) when libfdt failed for another reason.
+ */
 static const void *get_prop(struct parser *p, int node, const char *name,
 			    int *len, int *status)
 {
@@ -187,13 +190,21 @@ static bool string_is(const char *s, const char *expected)
 	return s != NULL && strcmp(s, expected) == 0;
 }
 
+/* Compares within the property's length: the blob may lack the NUL. */
+static bool prop_is_string(const void *value, int len, const char *expected)
+{
+	return value != NULL && (size_t)len == strlen(expected) + 1 &&
+	       memcmp(value, expected, (size_t)len) == 0;
+}
+
 /* Matches the DT spec: no "status" or "okay" (or the old "ok"). */
 static bool node_is_available(struct parser *p, int node)
 {
-	const char *status = fdt_getprop(p->fdt, node, "status", NULL);
+	int len;
+	const char *status = fdt_getprop(p->fdt, node, "status", &len);
 
-	return status == NULL || strcmp(status, "okay") == 0 ||
-	       strcmp(status, "ok") == 0;
+	return status == NULL || prop_is_string(status, len, "okay") ||
+	       prop_is_string(status, len, "ok");
 }
 
 static const char *first_matching_compatible(struct parser *p, int node,
@@ -457,7 +468,14 @@ static int check_blob(struct parser *p)
 	status = fdt_check_full(p->fdt, fdt_totalsize(p->fdt));
 	if (status < 0)
 		return fail(p, "corrupt DTB: %s", fdt_strerror(status));
+	/*
+	 * fdt_check_full() (1.6.1) accepts a structure block that is just
+	 * FDT_END, and fdt_path_offset("/") then still answers 0: ask for the
+	 * root's name to be sure there is a root node.
+	 */
 	p->root = fdt_path_offset(p->fdt, "/");
+	if (p->root >= 0 && fdt_get_name(p->fdt, p->root, &status) == NULL)
+		p->root = status;
 	if (p->root < 0)
 		return fail(p, "corrupt DTB: no root node (%s)",
 			    fdt_strerror(p->root));

@@ -240,6 +240,27 @@ static const char *test_sgi_every_cpu(void)
 	return NULL;
 }
 
+/*
+ * Console: every CPU prints at once. The test cannot read the UART back;
+ * the QEMU scenario checks that every such line arrived whole (selftest.scn).
+ */
+#define CONSOLE_LINES 16
+#define CONSOLE_PAYLOAD "abcdefghijklmnopqrstuvwxyz0123456789"
+
+static void print_lines(void *arg)
+{
+	(void)arg;
+	for (unsigned i = 0; i < CONSOLE_LINES; i++)
+		printk("selftest: console cpu=%u line=%02u %s\n", this_cpu_id(), i,
+		       CONSOLE_PAYLOAD);
+}
+
+static const char *test_console_concurrent(void)
+{
+	smp_call_all(print_lines, NULL);
+	return NULL;
+}
+
 static const char *test_all_cpus_online(void)
 {
 	if (smp_online_count() != smp_cpu_count())
@@ -263,6 +284,7 @@ static const struct selftest tests[] = {
 	{ "sgi_every_cpu", test_sgi_every_cpu },
 	{ "timer_every_cpu", test_timer_every_cpu },
 	{ "spinlock_contention", test_spinlock_contention },
+	{ "console_concurrent", test_console_concurrent },
 };
 
 unsigned selftest_run(void)

@@ -32,7 +32,7 @@ static void cmd_cpus(void)
 	for (unsigned c = 0; c < smp_cpu_count(); c++) {
 		struct percpu *p = &percpu_data[c];
 
-		printk("  CPU %u  MPIDR %#010lx  %-7s irqs %lu  timer %lu  sgi %lu\n",
+		printk("  CPU %u  MPIDR 0x%08lx  %-7s irqs %lu  timer %lu  sgi %lu\n",
 		       c, p->mpidr, p->online ? "online" : "offline",
 		       (uint64_t)p->irqs, (uint64_t)p->timer_irqs, (uint64_t)p->sgis);
 	}

@@ -42,10 +42,11 @@ static int hex_digit_value(char c)
 static bool parse_hex_field(const char *text, uint32_t *value)
 {
 	uint32_t v = 0;
-	int i, digit;
+	int i;
 
 	for (i = 0; i < CPIO_FIELD_LEN; i++) {
-		digit = hex_digit_value(text[i]);
+		int digit = hex_digit_value(text[i]);
+
 		if (digit < 0)
 			return false;
 		v = (v << 4) | (uint32_t)digit;

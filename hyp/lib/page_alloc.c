@@ -165,10 +165,11 @@ static size_t first_used(const struct page_region *r, size_t first, size_t n)
 static size_t find_free_run(const struct page_region *r, size_t from,
 			    size_t limit, size_t n, size_t align)
 {
-	size_t start = aligned_index(r, from, align), used;
+	size_t start = aligned_index(r, from, align);
 
 	while (start < limit && start <= r->npages - n) {
-		used = first_used(r, start, n);
+		size_t used = first_used(r, start, n);
+
 		if (used == start + n)
 			return start;
 		start = aligned_index(r, used + 1, align);

@@ -149,6 +149,14 @@ TEST(platform, uart_stdout_path_to_nowhere_falls_back_to_first)
 	check_range(&parse_ok("uart-stdout-missing")->uart.regs, 0x9040000, 0x1000);
 }
 
+TEST(platform, disabled_nodes_are_skipped)
+{
+	const struct platform *p = parse_ok("status-disabled");
+
+	CHECK_EQ(p->ram_banks, 1);
+	check_range(&p->uart.regs, 0x9040000, 0x1000);
+}
+
 TEST(platform, uart_absent_is_not_an_error)
 {
 	const struct platform *p = parse_ok("uart-absent");
@@ -389,6 +397,19 @@ TEST(platform, broken_structure_block)
 	put_be32(blob + off_struct, 0x12345678);	/* the root's BEGIN_NODE tag */
 	CHECK(parse_blob(blob) < 0);
 	CHECK_CONTAINS(parsed.err, "corrupt DTB: FDT_ERR_");
+	free(blob);
+}
+
+/* fdt_check_full() alone accepts this: the structure block is just FDT_END. */
+TEST(platform, structure_without_root_node)
+{
+	size_t size;
+	unsigned char *blob = load_dtb("base", &size);
+
+	put_be32(blob + fdt_off_dt_struct(blob), FDT_END);
+	CHECK_EQ(fdt_check_full(blob, size), 0);
+	CHECK(parse_blob(blob) < 0);
+	CHECK_CONTAINS(parsed.err, "corrupt DTB: no root node (FDT_ERR_");
 	free(blob);
 }
 

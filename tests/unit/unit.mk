@@ -8,6 +8,12 @@
 # (LIB_STRING_PREFIXED) so it can be tested against the host libc it would
 # otherwise clash with. DTB fixtures come from tests/unit/dts via dtc, cpio
 # fixtures from GNU cpio (make-cpio-fixtures.sh).
+#
+# Defines the target unit-tests and UNIT_TEST_BINS; every variable it sets
+# starts with UNIT_. It leaves the including Makefile's default goal alone,
+# so standalone use must name the target.
+
+UNIT_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)
 
 UNIT_DIR := tests/unit
 UNIT_OUT := build/host
@@ -64,3 +70,5 @@ $(UNIT_CPIO_STAMP): $(UNIT_DIR)/make-cpio-fixtures.sh
 	@touch $@
 
 -include $(UNIT_OBJS:.o=.d) $(UNIT_STRING_OBJ:.o=.d)
+
+.DEFAULT_GOAL := $(UNIT_SAVED_DEFAULT_GOAL)
