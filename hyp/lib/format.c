@@ -189,19 +189,21 @@ static void put_integer(struct sink *out, const struct spec *spec,
 {
 	char digits[24];	/* 22 octal digits for 64 bits */
 	const char *prefix = "";
-	int ndigits, zeros, len, pad;
+	int ndigits, zeros, len, pad, prefix_len = 0;
 
 	ndigits = to_digits(magnitude, base, spec->conv == 'X', digits);
 	if (spec->precision == 0 && magnitude == 0)
 		ndigits = 0;
 	zeros = spec->precision > ndigits ? spec->precision - ndigits : 0;
-	if (spec->alternate && base == 16 && magnitude != 0)
+	if (spec->alternate && base == 16 && magnitude != 0) {
 		prefix = (spec->conv == 'X') ? "0X" : "0x";
+		prefix_len = 2;
+	}
 	if (spec->alternate && base == 8 && zeros == 0 &&
 	    (ndigits == 0 || digits[ndigits - 1] != '0'))
 		zeros = 1;
 
-	len = (sign != 0) + (int)bounded_length(prefix, -1) + zeros + ndigits;
+	len = (sign != 0) + prefix_len + zeros + ndigits;
 	pad = spec->width > len ? spec->width - len : 0;
 	if (spec->zero_pad && !spec->left && spec->precision < 0) {
 		zeros += pad;
@@ -212,7 +214,7 @@ static void put_integer(struct sink *out, const struct spec *spec,
 		put_repeated(out, ' ', pad);
 	if (sign != 0)
 		put_char(out, sign);
-	put_chars(out, prefix, bounded_length(prefix, -1));
+	put_chars(out, prefix, (size_t)prefix_len);
 	put_repeated(out, '0', zeros);
 	while (ndigits > 0)
 		put_char(out, digits[--ndigits]);
