@@ -24,6 +24,19 @@
 #include "drivers/pl011.h"
 #include "drivers/timer.h"
 #include "lib/string.h"
+#include "arch/vcpu_switch.h"
+#include "core/domain_ops.h"
+#include "core/timer_event.h"
+#include "core/vcpu.h"
+#include "core/vgic.h"
+
+#define TEST_WATCH_PERIOD_US 10000
+
+static void init_guest_cpu(void *arg)
+{
+	(void)arg;
+	vcpu_cpu_init();
+}
 
 #define DTB_MAX_SIZE (2UL << 20)	/* what early_mmu_setup maps */
 
@@ -93,25 +106,79 @@ static bool boot_cpu_in_dt(uint64_t mpidr)
 	return false;
 }
 
+static bool boot_mode_is(const char *mode, size_t len, const char *name)
+{
+	return len == strlen(name) && !strncmp(mode, name, len);
+}
+
+/* Periodic check under elvisor.test=guests (boot CPU, interrupt context). */
+static struct timer_event test_watch;
+
+static void watch_tests(struct timer_event *ev)
+{
+	domains_watch_tests();
+	timer_event_arm(ev, 0, timer_now() + timer_us_to_ticks(TEST_WATCH_PERIOD_US));
+}
+
+/*
+ * Set up everything guests need and build the domains the manifest names.
+ * Returns false (with the reason printed) if this machine cannot run guests.
+ */
+static bool prepare_guests(void)
+{
+	static char err[128];
+
+	if (!initrd_data()) {
+		printk("elvisor: no boot archive: no domains\n");
+		return false;
+	}
+	if (platform.gic.version != GIC_V3) {
+		pr_err("guests need a GICv3 host (this one has %s); no domains created\n",
+		       gic_version_name(platform.gic.version));
+		return false;
+	}
+	if (arch_stage2_init(err, sizeof(err))) {
+		pr_err("stage 2: %s; no domains created\n", err);
+		return false;
+	}
+	if (vgic_global_init(platform.gic.maintenance.intid) || vcpu_global_init())
+		fatal("cannot set up guest interrupt handling");
+	smp_call_all(init_guest_cpu, NULL);
+	domains_create_from_initrd();
+	return ndomains > 0;
+}
+
 static void run_boot_mode(void)
 {
-	const char *mode;
-	size_t len;
+	const char *mode = "";
+	size_t len = 0;
+	bool guests;
 
-	if (!bootarg_find(platform.bootargs, "elvisor.test", &mode, &len)) {
-		shell_run();
-		return;
-	}
-	if (len == 4 && !strncmp(mode, "boot", 4)) {
+	bootarg_find(platform.bootargs, "elvisor.test", &mode, &len);
+	if (boot_mode_is(mode, len, "selftest"))
+		machine_exit(selftest_run() ? 2 : 0);
+	if (boot_mode_is(mode, len, "crash"))
+		selftest_crash();
+	guests = prepare_guests();
+	if (boot_mode_is(mode, len, "boot")) {
 		printk("elvisor: boot test done\n");
 		machine_exit(0);
 	}
-	if (len == 8 && !strncmp(mode, "selftest", 8))
-		machine_exit(selftest_run() ? 2 : 0);
-	if (len == 5 && !strncmp(mode, "crash", 5))
-		selftest_crash();
-	fatal("bootargs: unknown elvisor.test mode \"%.*s\" (boot, selftest, crash)",
-	      (int)len, mode);
+	if (boot_mode_is(mode, len, "guests")) {
+		if (!guests)
+			fatal("elvisor.test=guests: no domain to run");
+		timer_event_init(&test_watch, watch_tests, NULL);
+		timer_event_arm(&test_watch, 0, timer_now() + timer_us_to_ticks(TEST_WATCH_PERIOD_US));
+	} else if (len) {
+		fatal("bootargs: unknown elvisor.test mode \"%.*s\" (boot, selftest, crash, guests)",
+		      (int)len, mode);
+	} else {
+		shell_start();
+	}
+	if (guests) {
+		domains_start();
+		smp_run_guests_everywhere();
+	}
 }
 
 void start_hypervisor(paddr_t dtb_pa, uint64_t va_offset)

@@ -1,11 +1,12 @@
 /*
  * The interactive console (the default boot mode): a line editor over the
- * UART and a few commands that show the machine's state. Input arrives by
- * the UART's receive interrupt; between keys the boot CPU sleeps in WFI.
+ * UART and a few commands that show the machine's state. It lives entirely
+ * in the PL011's receive interrupt (on the boot CPU), so every pCPU is free
+ * to run guests meanwhile.
  */
-#include "arch/cpu.h"
 #include "core/boot.h"
 #include "core/console.h"
+#include "core/domain_ops.h"
 #include "core/initrd.h"
 #include "core/irq.h"
 #include "core/mm.h"
@@ -17,11 +18,15 @@
 
 #define LINE_MAX 80
 
+static char line[LINE_MAX];
+static size_t line_len;
+
 static void cmd_help(void)
 {
 	printk("commands:\n"
 	       "  help     this list\n"
-	       "  cpus     CPUs with their MPIDR and interrupt counts\n"
+	       "  domains  domains, their vCPUs and accounting (times in ms, traps by class)\n"
+	       "  cpus     pCPUs with their MPIDR and interrupt counts\n"
 	       "  mem      physical memory and the page allocator\n"
 	       "  initrd   the files of the boot archive\n"
 	       "Leave QEMU with Ctrl-A then X.\n");
@@ -49,63 +54,63 @@ static void cmd_mem(void)
 	       mm_free_page_count(), mm_free_page_count() * 4);
 }
 
-static void run_command(const char *line)
+static void run_command(const char *cmd)
 {
-	if (!line[0])
+	if (!cmd[0])
 		return;
-	if (!strcmp(line, "help"))
+	if (!strcmp(cmd, "help"))
 		cmd_help();
-	else if (!strcmp(line, "cpus"))
+	else if (!strcmp(cmd, "domains"))
+		domains_print();
+	else if (!strcmp(cmd, "cpus"))
 		cmd_cpus();
-	else if (!strcmp(line, "mem"))
+	else if (!strcmp(cmd, "mem"))
 		cmd_mem();
-	else if (!strcmp(line, "initrd"))
+	else if (!strcmp(cmd, "initrd"))
 		initrd_list();
 	else
-		printk("unknown command \"%s\"; type help\n", line);
+		printk("unknown command \"%s\"; type help\n", cmd);
 }
 
-/* The UART interrupt only wakes the CPU; the loop below drains the FIFO. */
-static void uart_irq(uint32_t intid, void *ctx)
+static void handle_key(int c)
 {
-	(void)ctx;
-	gic_disable(intid);
+	if (c == '\r' || c == '\n') {
+		printk("\n");
+		line[line_len] = '\0';
+		run_command(line);
+		line_len = 0;
+		printk("elvisor> ");
+	} else if ((c == 0x7f || c == 0x08) && line_len) {
+		line_len--;
+		printk("\b \b");
+	} else if (c >= 0x20 && c < 0x7f && line_len < LINE_MAX - 1) {
+		line[line_len++] = (char)c;
+		printk("%c", c);
+	}
 }
 
-void shell_run(void)
+/* Drain the receive FIFO: the interrupt is level and stays up until then. */
+static void uart_rx_irq(uint32_t intid, void *ctx)
+{
+	int c;
+
+	(void)intid;
+	(void)ctx;
+	while ((c = console_getc()) >= 0)
+		handle_key(c);
+}
+
+void shell_start(void)
 {
 	const struct platform *plat = platform_get();
-	char line[LINE_MAX];
-	size_t len = 0;
-	bool irq_driven = plat->uart.present && plat->uart.irq.valid &&
-			  !irq_register(plat->uart.irq.intid, uart_irq, NULL);
 
 	printk("elvisor: console ready; type help. Leave QEMU with Ctrl-A then X.\n");
-	printk("elvisor> ");
-	for (;;) {
-		int c = console_getc();
-
-		if (c < 0) {
-			smp_poll_work();
-			if (irq_driven) {
-				console_enable_rx_irq();
-				gic_enable(plat->uart.irq.intid, true);
-			}
-			arch_wait_for_interrupt();
-			continue;
-		}
-		if (c == '\r' || c == '\n') {
-			printk("\n");
-			line[len] = '\0';
-			run_command(line);
-			len = 0;
-			printk("elvisor> ");
-		} else if ((c == 0x7f || c == 0x08) && len) {
-			len--;
-			printk("\b \b");
-		} else if (c >= 0x20 && c < 0x7f && len < LINE_MAX - 1) {
-			line[len++] = (char)c;
-			printk("%c", c);
-		}
+	if (!plat->uart.present || !plat->uart.irq.valid ||
+	    irq_register(plat->uart.irq.intid, uart_rx_irq, NULL)) {
+		pr_warn("the UART has no usable interrupt: the console takes no input\n");
+		return;
 	}
+	printk("elvisor> ");
+	console_enable_rx_irq();
+	gic_enable(plat->uart.irq.intid, true);
 }

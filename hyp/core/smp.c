@@ -10,6 +10,8 @@
 #include "core/irq.h"
 #include "core/machine.h"
 #include "core/smp.h"
+#include "core/timer_event.h"
+#include "core/vcpu.h"
 #include "drivers/gic.h"
 #include "drivers/timer.h"
 
@@ -36,6 +38,12 @@ static void sgi_wakeup(uint32_t intid, void *ctx)
 	(void)intid;
 	(void)ctx;
 	this_cpu()->sgis++;	/* the point is the wake-up; work runs in the idle loop */
+	timer_events_resync();
+}
+
+void smp_send_wakeup(unsigned cpu)
+{
+	gic_send_sgi(cpu, SGI_WAKEUP);
 }
 
 void smp_poll_work(void)
@@ -49,12 +57,24 @@ void smp_poll_work(void)
 	}
 }
 
+static _Atomic bool guests_running;
+
+void smp_run_guests_everywhere(void)
+{
+	guests_running = true;
+	for (unsigned c = 0; c < cpu_count; c++)
+		if (c != this_cpu_id() && percpu_data[c].online)
+			smp_send_wakeup(c);
+}
+
 void cpu_idle_loop(void)
 {
 	for (;;) {
 		smp_poll_work();
 		if (machine_is_stopping())
 			arch_park();
+		if (guests_running)
+			pcpu_run_loop();
 		arch_wait_for_interrupt();
 	}
 }

@@ -33,7 +33,9 @@ UNIT_LDFLAGS := $(UNIT_SANITIZE)
 UNIT_LDLIBS := -lfdt
 
 UNIT_HYP_SRCS := hyp/lib/format.c hyp/lib/cpio.c hyp/lib/page_alloc.c \
-	hyp/core/platform.c hyp/core/bootargs.c hyp/arch/arm64/esr.c
+	hyp/core/platform.c hyp/core/bootargs.c hyp/arch/arm64/esr.c \
+	hyp/core/manifest.c
+UNIT_HYP_SRCS += hyp/arch/arm64/pgtable.c
 UNIT_TEST_SRCS := $(wildcard $(UNIT_DIR)/*.c)
 UNIT_STRING_OBJ := $(UNIT_OBJ)/hyp/lib/string-prefixed.o
 UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ)/%.o,$(UNIT_HYP_SRCS) $(UNIT_TEST_SRCS))

@@ -78,6 +78,57 @@ unsigned pgtable_s1_prot(enum pt_regime regime, uint64_t desc)
 	return prot;
 }
 
+/* Stage 2 (FEAT_S2FWB not used): MemAttr[5:2], S2AP[7:6], XN bit 54. */
+#define S2_MEMATTR_DEVICE_nGnRE (0x1UL << 2)
+#define S2_MEMATTR_NORMAL_WB (0xfUL << 2)
+#define S2_MEMATTR_MASK (0xfUL << 2)
+#define S2_AP_READ (1UL << 6)
+#define S2_AP_WRITE (1UL << 7)
+
+uint64_t pgtable_s2_attrs(unsigned prot)
+{
+	uint64_t d = DESC_AF;
+
+	if (prot & PROT_DEVICE)
+		d |= S2_MEMATTR_DEVICE_nGnRE;
+	else
+		d |= S2_MEMATTR_NORMAL_WB | DESC_SH_INNER;
+	if (prot & PROT_READ)
+		d |= S2_AP_READ;
+	if (prot & PROT_WRITE)
+		d |= S2_AP_WRITE;
+	if (!(prot & PROT_EXEC))
+		d |= DESC_XN;
+	return d;
+}
+
+unsigned pgtable_s2_prot(uint64_t desc)
+{
+	unsigned prot = 0;
+
+	if (desc & S2_AP_READ)
+		prot |= PROT_READ;
+	if (desc & S2_AP_WRITE)
+		prot |= PROT_WRITE;
+	if (!(desc & DESC_XN))
+		prot |= PROT_EXEC;
+	if ((desc & S2_MEMATTR_MASK) == S2_MEMATTR_DEVICE_nGnRE)
+		prot |= PROT_DEVICE;
+	return prot;
+}
+
+static uint64_t attrs_for(const struct pgtable *pt, unsigned prot)
+{
+	return pt->regime == PT_S2 ? pgtable_s2_attrs(prot)
+				   : pgtable_s1_attrs(pt->regime, prot);
+}
+
+static unsigned prot_of(const struct pgtable *pt, uint64_t desc)
+{
+	return pt->regime == PT_S2 ? pgtable_s2_prot(desc)
+				   : pgtable_s1_prot(pt->regime, desc);
+}
+
 static uint64_t *table_at(const struct pgtable *pt, paddr_t pa)
 {
 	return pt->mm->table_ptr(pt->mm->ctx, pa);
@@ -242,12 +293,12 @@ int pgtable_map(struct pgtable *pt, uint64_t va, paddr_t pa, size_t size,
 
 	if (err)
 		return err;
-	if ((prot & PROT_WRITE) && (prot & PROT_EXEC))
+	/* W^X binds the hypervisor's and apps' own mappings; guest RAM is RWX. */
+	if (pt->regime != PT_S2 && (prot & PROT_WRITE) && (prot & PROT_EXEC))
 		return PT_ERR_PROT;
 	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return PT_ERR_PROT;
-	return walk_set(pt, pt->root, 0, va, pa, size,
-			pgtable_s1_attrs(pt->regime, prot));
+	return walk_set(pt, pt->root, 0, va, pa, size, attrs_for(pt, prot));
 }
 
 int pgtable_unmap(struct pgtable *pt, uint64_t va, size_t size)
@@ -275,7 +326,7 @@ bool pgtable_lookup(const struct pgtable *pt, uint64_t va, paddr_t *pa,
 			if (pa)
 				*pa = (desc & DESC_ADDR_MASK) + offset;
 			if (prot)
-				*prot = pgtable_s1_prot(pt->regime, desc);
+				*prot = prot_of(pt, desc);
 			return true;
 		}
 		if (!is_table(desc, level))

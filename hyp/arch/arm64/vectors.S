@@ -5,6 +5,7 @@
  */
 #include "arch/boot.h"
 #include "arch/trap.h"
+#include "arch/vcpu_context.h"
 
 .macro save_frame
 	stp	x0, x1, [sp, #FRAME_X(0)]
@@ -87,6 +88,17 @@
 	bl	unexpected_exception
 .endm
 
+/*
+ * A guest exit: SP_EL2 is the stack guest_enter() left, with the context
+ * pointer on top. Free two registers and go to the common exit path.
+ */
+.macro guest_exit_entry kind
+	.balign 0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\kind
+	b	guest_exit
+.endm
+
 	.text
 	.balign 0x800
 	.global hyp_vectors
@@ -101,15 +113,15 @@ hyp_vectors:
 	el2_entry el2_irq
 	el2_entry el2_fiq
 	el2_entry el2_serror
-	/* Lower EL, AArch64 and AArch32: no guests yet. */
-	unexpected_entry 8
-	unexpected_entry 9
-	unexpected_entry 10
-	unexpected_entry 11
-	unexpected_entry 12
-	unexpected_entry 13
-	unexpected_entry 14
-	unexpected_entry 15
+	/* Lower EL, AArch64 and AArch32: a guest exits (guest_entry.S). */
+	guest_exit_entry EXIT_SYNC
+	guest_exit_entry EXIT_IRQ
+	guest_exit_entry EXIT_FIQ
+	guest_exit_entry EXIT_SERROR
+	guest_exit_entry EXIT_SYNC
+	guest_exit_entry EXIT_IRQ
+	guest_exit_entry EXIT_FIQ
+	guest_exit_entry EXIT_SERROR
 
 el2_sync:
 	save_frame

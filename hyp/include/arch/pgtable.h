@@ -41,8 +41,10 @@ struct pgtable_mm {
  * execute-never and EL0 access differ.
  *  PT_EL2:  EL2 alone (nVHE): one XN bit, no EL0.
  *  PT_EL20: EL2&0 (VHE, E2H=1): PXN for EL2, UXN for EL0, AP[1] = EL0 access.
+ *  PT_S2:   stage 2 of a guest (IPA -> PA): S2AP, MemAttr, XN (PROT_USER
+ *           is meaningless there and ignored).
  */
-enum pt_regime { PT_EL2 = 0, PT_EL20 = 1 };
+enum pt_regime { PT_EL2 = 0, PT_EL20 = 1, PT_S2 = 2 };
 
 struct pgtable {
 	paddr_t root;
@@ -55,7 +57,7 @@ enum pgtable_error {
 	PT_ERR_ALIGN = -1,	/* va, pa or size not page-aligned */
 	PT_ERR_NOMEM = -2,	/* a table page could not be allocated */
 	PT_ERR_RANGE = -3,	/* va beyond 48 bits or va + size wraps */
-	PT_ERR_PROT = -4,	/* write+exec asked for (W^X) or no access */
+	PT_ERR_PROT = -4,	/* write+exec asked for (W^X, stage 1) or no access */
 };
 
 int pgtable_init(struct pgtable *pt, enum pt_regime regime,
@@ -82,6 +84,10 @@ void pgtable_destroy(struct pgtable *pt);
 /* Descriptor encoding for EL2 stage 1 (exposed for tests). */
 uint64_t pgtable_s1_attrs(enum pt_regime regime, unsigned prot);
 unsigned pgtable_s1_prot(enum pt_regime regime, uint64_t desc);
+
+/* Descriptor encoding for stage 2 (exposed for tests). */
+uint64_t pgtable_s2_attrs(unsigned prot);
+unsigned pgtable_s2_prot(uint64_t desc);
 
 /* MAIR_EL2 indexes matching pgtable_s1_attrs(). */
 #define MAIR_IDX_DEVICE_nGnRE 0

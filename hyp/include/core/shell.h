@@ -2,6 +2,7 @@
 #ifndef CORE_SHELL_H
 #define CORE_SHELL_H
 
-void shell_run(void) __attribute__((noreturn));
+/* Start taking commands from the UART (interrupt-driven, boot CPU). */
+void shell_start(void);
 
 #endif

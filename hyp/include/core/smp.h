@@ -21,6 +21,9 @@ void smp_call(unsigned cpu, cpu_work_fn fn, void *arg);
 /* Run fn(arg) on every online CPU at once (the caller too), wait for all. */
 void smp_call_all(cpu_work_fn fn, void *arg);
 
+/* From now on every online pCPU runs vCPUs (pcpu_run_loop). */
+void smp_run_guests_everywhere(void);
+
 /* The idle loop of a CPU with nothing to do: runs handed work, else WFI. */
 void cpu_idle_loop(void) __noreturn;
 
@@ -32,6 +35,9 @@ int cpu_local_init(unsigned cpu);
 
 /* Register the SGI handlers smp_call() relies on (boot CPU, once). */
 int smp_register_irqs(void);
+
+/* Interrupt another pCPU so it re-evaluates (timers, run queue, work). */
+void smp_send_wakeup(unsigned cpu);
 
 #define SGI_WAKEUP 0
 

@@ -1,0 +1,773 @@
+/*
+ * The manifest (manifest.dtb in the boot archive) -> struct manifest.
+ * The format and every message's meaning are in docs/configuration.md.
+ *
+ * The blob comes from the user, so it is validated with fdt_check_full()
+ * first, every property's length is checked before it is read, and each
+ * problem is reported with the node and property it concerns. A domain
+ * with problems has all of them reported (not just the first) and is left
+ * out; the other domains are kept.
+ *
+ * Portable: no allocation and no hardware. What the parser needs to know
+ * about its surroundings (pCPUs, memory, the boot archive, where messages
+ * go) comes from struct manifest_env, so the host unit tests run this very
+ * file.
+ *
+ * Like core/platform.c, this avoids fdt_address_cells()/fdt_size_cells()
+ * (fdt_addresses.o in Debian's arm64 libfdt.a uses FP/SIMD registers); it
+ * needs neither. Cells are read with fdt32_ld(), which does not assume
+ * that the blob is aligned.
+ */
+#include <libfdt.h>
+
+#include "core/manifest.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+#define MESSAGE_MAX 384
+#define REGION_TEXT_MAX 128
+#define PATH_TEXT_MAX 96
+#define MIB_SHIFT 20
+#define DOMAIN_COMPATIBLE "elvisor,domain"
+#define WEIGHT_DEFAULT 256
+#define WEIGHT_MAX 65535
+
+/* The arm64 Linux Image header (Documentation/arch/arm64/booting.rst). */
+#define IMAGE_HEADER_SIZE 64
+#define IMAGE_TEXT_OFFSET 8	/* u64, little-endian */
+#define IMAGE_IMAGE_SIZE 16	/* u64, little-endian */
+#define IMAGE_MAGIC_OFFSET 56
+static const uint8_t image_magic[4] = { 'A', 'R', 'M', 0x64 };
+
+/* The properties a domain node may have. */
+static const char *const domain_properties[] = {
+	"compatible", "vcpus", "memory-mb", "kernel", "load-address", "entry",
+	"ramdisk", "bootargs", "affinity", "weight", "test-domain",
+	/* Added by dtc when a label of the node is referenced. */
+	"phandle", "linux,phandle",
+};
+
+enum prop_status {
+	PROP_ABSENT,		/* not there (and not required) */
+	PROP_OK,		/* there and well-formed */
+	PROP_BAD,		/* reported */
+};
+
+struct parser {
+	const void *fdt;
+	const struct manifest_env *env;
+	uint64_t memory_used;		/* by the domains accepted so far */
+	char path[PATH_TEXT_MAX];	/* of the node being parsed */
+	unsigned errors;		/* reported for that node */
+};
+
+/* A guest address range, for the layout checks and their messages. */
+struct region {
+	const char *what;		/* "kernel", "ramdisk", "device tree" */
+	const char *file;		/* NULL for the device tree */
+	uint64_t start, size;
+};
+
+/* ---- reporting ---- */
+
+/* "<path>: <prop>: <message>", or "<path>: <message>" when prop is NULL. */
+static void fail(struct parser *p, const char *prop, const char *fmt, ...)
+	__printf(3, 4);
+
+static void fail(struct parser *p, const char *prop, const char *fmt, ...)
+{
+	char message[MESSAGE_MAX];
+	size_t len;
+	va_list ap;
+
+	if (prop != NULL)
+		format(message, sizeof(message), "%s: %s: ", p->path, prop);
+	else
+		format(message, sizeof(message), "%s: ", p->path);
+	len = strlen(message);
+	va_start(ap, fmt);
+	vformat(message + len, sizeof(message) - len, fmt, ap);
+	va_end(ap);
+	p->errors++;
+	if (p->env->report != NULL)
+		p->env->report(p->env->ctx, message);
+}
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* ---- property access ---- */
+
+/*
+ * The property, or NULL with *status PROP_ABSENT when it is not there.
+ * Any other libfdt failure is reported (PROP_BAD).
+ */
+static const void *get_prop(struct parser *p, int node, const char *name,
+			    int *len, enum prop_status *status)
+{
+	const void *value = fdt_getprop(p->fdt, node, name, len);
+
+	*status = PROP_OK;
+	if (value == NULL) {
+		*status = PROP_ABSENT;
+		if (*len != -FDT_ERR_NOTFOUND) {
+			fail(p, name, "%s", fdt_strerror(*len));
+			*status = PROP_BAD;
+		}
+	}
+	return value;
+}
+
+/* For a property that is not there: reports it if it is required. */
+static enum prop_status not_there(struct parser *p, const char *name,
+				  enum prop_status status, bool required)
+{
+	if (status == PROP_ABSENT && required) {
+		fail(p, name, "required property is missing");
+		return PROP_BAD;
+	}
+	return status;
+}
+
+/* One cell: <n>. */
+static enum prop_status get_u32(struct parser *p, int node, const char *name,
+				bool required, uint32_t *value)
+{
+	enum prop_status status;
+	int len;
+	const fdt32_t *cell = get_prop(p, node, name, &len, &status);
+
+	if (cell == NULL)
+		return not_there(p, name, status, required);
+	if (len != (int)sizeof(*cell)) {
+		fail(p, name, "length %d bytes: expected one cell (<n>)", len);
+		return PROP_BAD;
+	}
+	*value = fdt32_ld(cell);
+	return PROP_OK;
+}
+
+/* An address: one or two cells (<addr> or <hi lo>). */
+static enum prop_status get_address(struct parser *p, int node,
+				    const char *name, uint64_t *value)
+{
+	enum prop_status status;
+	int len;
+	const fdt32_t *cells = get_prop(p, node, name, &len, &status);
+
+	if (cells == NULL)
+		return status;
+	if (len == 4) {
+		*value = fdt32_ld(cells);
+	} else if (len == 8) {
+		*value = (uint64_t)fdt32_ld(cells) << 32 | fdt32_ld(cells + 1);
+	} else {
+		fail(p, name, "length %d bytes: expected one or two cells "
+		     "(<addr> or <hi lo>)", len);
+		return PROP_BAD;
+	}
+	return PROP_OK;
+}
+
+/* Exactly one string, copied to buf (size bytes with the NUL) if it fits. */
+static enum prop_status get_string(struct parser *p, int node,
+				   const char *name, bool required, char *buf,
+				   size_t size)
+{
+	enum prop_status status;
+	int len;
+	const char *value = get_prop(p, node, name, &len, &status);
+
+	if (value == NULL)
+		return not_there(p, name, status, required);
+	if (len == 0 || value[len - 1] != '\0' ||
+	    strlen(value) != (size_t)len - 1) {
+		fail(p, name, "expected one string (%s = \"...\")", name);
+		return PROP_BAD;
+	}
+	if ((size_t)len > size) {
+		fail(p, name, "%d characters long, at most %zu fit", len - 1,
+		     size - 1);
+		return PROP_BAD;
+	}
+	memcpy(buf, value, (size_t)len);
+	return PROP_OK;
+}
+
+/* A file property: a non-empty name of a non-empty file in the archive. */
+static enum prop_status get_file(struct parser *p, int node, const char *name,
+				 bool required, char *buf, const void **data,
+				 size_t *size)
+{
+	enum prop_status status = get_string(p, node, name, required, buf,
+					     MANIFEST_FILE_MAX);
+
+	if (status != PROP_OK)
+		return status;
+	if (buf[0] == '\0') {
+		fail(p, name, "empty file name");
+		return PROP_BAD;
+	}
+	if (p->env->find_file == NULL ||
+	    !p->env->find_file(p->env->ctx, buf, data, size)) {
+		fail(p, name, "\"%s\" is not in the boot archive", buf);
+		return PROP_BAD;
+	}
+	if (*size == 0) {
+		fail(p, name, "\"%s\" is empty", buf);
+		return PROP_BAD;
+	}
+	return PROP_OK;
+}
+
+/* ---- the node itself ---- */
+
+static bool name_char_ok(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* The name's rules, then uniqueness among the nodes before this one. */
+static void check_name(struct parser *p, int elvisor, int node,
+		       const char *name, int len, struct domain_config *d)
+{
+	int i, other;
+
+	if (len == 0) {
+		fail(p, NULL, "a domain node needs a name");
+		return;
+	}
+	if (memchr(name, '@', (size_t)len) != NULL) {
+		fail(p, NULL, "node name \"%s\" has a unit address: a domain "
+		     "name is letters, digits, '-' and '_' only", name);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (!name_char_ok(name[i])) {
+			fail(p, NULL, "node name \"%s\": '%c' is not allowed: "
+			     "a domain name is letters, digits, '-' and '_' "
+			     "only", name, name[i]);
+			return;
+		}
+	}
+	if (len >= MANIFEST_NAME_MAX) {
+		fail(p, NULL, "node name \"%s\" is %d characters long, at most "
+		     "%d are allowed", name, len, MANIFEST_NAME_MAX - 1);
+		return;
+	}
+	memcpy(d->name, name, (size_t)len);
+	d->name[len] = '\0';
+
+	/* dtc merges same-named nodes; a blob made otherwise may not. */
+	fdt_for_each_subnode(other, p->fdt, elvisor) {
+		const char *other_name;
+		int other_len;
+
+		if (other == node)
+			break;
+		other_name = fdt_get_name(p->fdt, other, &other_len);
+		if (other_name != NULL && other_len == len &&
+		    memcmp(other_name, name, (size_t)len) == 0) {
+			fail(p, NULL, "node name \"%s\": another domain has "
+			     "the same name", name);
+			return;
+		}
+	}
+}
+
+static bool is_domain_property(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(domain_properties); i++) {
+		if (strcmp(name, domain_properties[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Properties nobody reads are typos: each one is an error. */
+static void check_unknown(struct parser *p, int node)
+{
+	int prop, child;
+
+	fdt_for_each_property_offset(prop, p->fdt, node) {
+		const char *name = NULL;
+		int len;
+
+		if (fdt_getprop_by_offset(p->fdt, prop, &name, &len) == NULL ||
+		    name == NULL) {
+			fail(p, NULL, "unreadable property: %s",
+			     fdt_strerror(len));
+			continue;
+		}
+		if (!is_domain_property(name))
+			fail(p, NULL, "unknown property \"%s\"", name);
+	}
+	fdt_for_each_subnode(child, p->fdt, node) {
+		const char *name = fdt_get_name(p->fdt, child, NULL);
+
+		fail(p, NULL, "unknown child node \"%s\": a domain node has "
+		     "properties only", name != NULL ? name : "?");
+	}
+}
+
+static void check_compatible(struct parser *p, int node)
+{
+	enum prop_status status;
+	int len;
+	const char *value = get_prop(p, node, "compatible", &len, &status);
+
+	if (value == NULL) {
+		if (status == PROP_ABSENT)
+			fail(p, "compatible", "required property is missing "
+			     "(compatible = \"" DOMAIN_COMPATIBLE "\";)");
+		return;
+	}
+	if (fdt_stringlist_contains(value, len, DOMAIN_COMPATIBLE) == 0)
+		fail(p, "compatible", "must be \"" DOMAIN_COMPATIBLE "\"");
+}
+
+/* ---- numbers ---- */
+
+static bool parse_vcpus(struct parser *p, int node, struct domain_config *d)
+{
+	uint32_t n;
+
+	if (get_u32(p, node, "vcpus", true, &n) != PROP_OK)
+		return false;
+	if (n < 1 || n > MANIFEST_MAX_VCPUS) {
+		fail(p, "vcpus", "%u is not between 1 and %u", n,
+		     (unsigned)MANIFEST_MAX_VCPUS);
+		return false;
+	}
+	d->vcpus = n;
+	return true;
+}
+
+/*
+ * Returns true when the size can be used for the layout checks (even if
+ * the domain does not fit in the memory left).
+ */
+static bool parse_memory(struct parser *p, int node, struct domain_config *d)
+{
+	uint64_t available = p->env->memory_available;
+	uint64_t left = available > p->memory_used ?
+			available - p->memory_used : 0;
+	uint32_t mb;
+
+	if (get_u32(p, node, "memory-mb", true, &mb) != PROP_OK)
+		return false;
+	if (mb > GUEST_RAM_MAX_MB) {
+		fail(p, "memory-mb", "%u is more than the %u MiB a domain may "
+		     "have", mb, (unsigned)GUEST_RAM_MAX_MB);
+		return false;
+	}
+	if ((uint64_t)mb << MIB_SHIFT < GUEST_DTB_SPACE) {
+		fail(p, "memory-mb", "%u MiB is less than the %lu MiB at the "
+		     "top of RAM reserved for the device tree", mb,
+		     GUEST_DTB_SPACE >> MIB_SHIFT);
+		return false;
+	}
+	d->memory_bytes = (uint64_t)mb << MIB_SHIFT;
+	if (d->memory_bytes > left)
+		fail(p, "memory-mb", "too much memory: %u MiB wanted, %llu MiB "
+		     "of the %llu MiB for domains left", mb,
+		     (unsigned long long)(left >> MIB_SHIFT),
+		     (unsigned long long)(available >> MIB_SHIFT));
+	return true;
+}
+
+static void parse_weight(struct parser *p, int node, struct domain_config *d)
+{
+	uint32_t weight = WEIGHT_DEFAULT;
+
+	if (get_u32(p, node, "weight", false, &weight) == PROP_BAD)
+		return;
+	if (weight < 1 || weight > WEIGHT_MAX) {
+		fail(p, "weight", "%u is not between 1 and %u", weight,
+		     (unsigned)WEIGHT_MAX);
+		return;
+	}
+	d->weight = weight;
+}
+
+static void parse_test_domain(struct parser *p, int node,
+			      struct domain_config *d)
+{
+	enum prop_status status;
+	int len;
+
+	if (get_prop(p, node, "test-domain", &len, &status) == NULL)
+		return;
+	if (len != 0) {
+		fail(p, "test-domain", "takes no value (test-domain;)");
+		return;
+	}
+	d->test_domain = true;
+}
+
+/*
+ * One pCPU for all vCPUs, or one per vCPU. Without the property vCPU i of
+ * the k-th accepted domain goes to pCPU (k + i) % pcpus.
+ */
+static void parse_affinity(struct parser *p, int node, bool vcpus_ok,
+			   unsigned k, struct domain_config *d)
+{
+	unsigned pcpus = p->env->pcpus, i, count;
+	enum prop_status status;
+	int len;
+	const fdt32_t *cells = get_prop(p, node, "affinity", &len, &status);
+
+	if (cells == NULL) {
+		for (i = 0; i < d->vcpus; i++)
+			d->affinity[i] = pcpus != 0 ? (k + i) % pcpus : 0;
+		return;
+	}
+	if (len == 0 || len % 4 != 0) {
+		fail(p, "affinity", "length %d bytes: expected <pcpu> or one "
+		     "cell per vCPU", len);
+		return;
+	}
+	count = (unsigned)len / 4;
+	if (vcpus_ok && count != 1 && count != d->vcpus) {
+		fail(p, "affinity", "%u pCPUs for %u vCPU%s: give one pCPU for "
+		     "all of them or one per vCPU", count, d->vcpus,
+		     plural(d->vcpus));
+		return;
+	}
+	for (i = 0; i < count; i++) {
+		uint32_t pcpu = fdt32_ld(cells + i);
+
+		if (pcpu >= pcpus)
+			fail(p, "affinity", "pCPU %u does not exist (%u pCPU%s)",
+			     pcpu, pcpus, plural(pcpus));
+		else if (i < MANIFEST_MAX_VCPUS)
+			d->affinity[i] = pcpu;
+	}
+	if (count == 1) {
+		for (i = 1; i < MANIFEST_MAX_VCPUS; i++)
+			d->affinity[i] = d->affinity[0];
+	}
+	d->pinned = true;
+}
+
+/* ---- kernel and ramdisk ---- */
+
+static uint64_t load_le64(const uint8_t *b)
+{
+	uint64_t value = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		value = value << 8 | b[i];
+	return value;
+}
+
+/* An arm64 Image: loaded at RAM base + text_offset and entered there. */
+static bool parse_image(struct parser *p, const uint8_t *data, size_t size,
+			enum prop_status has_load, enum prop_status has_entry,
+			struct domain_config *d)
+{
+	uint64_t text_offset = load_le64(data + IMAGE_TEXT_OFFSET);
+	uint64_t image_size = load_le64(data + IMAGE_IMAGE_SIZE);
+
+	d->kernel_is_image = true;
+	if (has_load != PROP_ABSENT)
+		fail(p, "load-address", "not allowed: \"%s\" is an arm64 Image, "
+		     "loaded at RAM base + its text_offset", d->kernel);
+	if (has_entry != PROP_ABSENT)
+		fail(p, "entry", "not allowed: \"%s\" is an arm64 Image, "
+		     "entered at its first byte", d->kernel);
+	if (text_offset >= (uint64_t)GUEST_RAM_MAX_MB << MIB_SHIFT) {
+		fail(p, "kernel", "\"%s\": Image text_offset %#llx is beyond "
+		     "any domain's RAM", d->kernel,
+		     (unsigned long long)text_offset);
+		return false;
+	}
+	if (text_offset % 4 != 0) {
+		fail(p, "kernel", "\"%s\": Image text_offset %#llx is not "
+		     "4-byte aligned", d->kernel,
+		     (unsigned long long)text_offset);
+		return false;
+	}
+	d->load_address = GUEST_RAM_BASE + text_offset;
+	d->entry = d->load_address;
+	/* image_size includes the bss; never less than what is copied. */
+	d->kernel_size = MAX(image_size, (uint64_t)size);
+	return true;
+}
+
+/* A raw binary: loaded at load-address, entered at entry (default: there). */
+static bool parse_raw(struct parser *p, size_t size, enum prop_status has_load,
+		      uint64_t load, enum prop_status has_entry,
+		      uint64_t entry, struct domain_config *d)
+{
+	d->kernel_is_image = false;
+	d->kernel_size = size;
+	if (has_load == PROP_ABSENT)
+		fail(p, "load-address", "required: \"%s\" is a raw binary (no "
+		     "arm64 Image header)", d->kernel);
+	if (has_load != PROP_OK)
+		return false;
+	d->load_address = load;
+	d->entry = load;
+	if (has_entry == PROP_OK) {
+		d->entry = entry;
+		if (entry < load || entry - load >= size)
+			fail(p, "entry", "%#llx is outside the kernel \"%s\" "
+			     "[%#llx, %#llx)", (unsigned long long)entry,
+			     d->kernel, (unsigned long long)load,
+			     (unsigned long long)(load + size));
+	}
+	if (d->entry % 4 != 0)
+		fail(p, has_entry == PROP_OK ? "entry" : "load-address",
+		     "%#llx is not 4-byte aligned (the entry point is an "
+		     "instruction)", (unsigned long long)d->entry);
+	return true;
+}
+
+/*
+ * kernel, load-address and entry. Returns true when the kernel's place is
+ * known (d->load_address, d->kernel_size), for the layout checks.
+ */
+static bool parse_kernel(struct parser *p, int node, struct domain_config *d)
+{
+	enum prop_status has_load, has_entry;
+	uint64_t load = 0, entry = 0;
+	const void *data = NULL;
+	size_t size = 0;
+	bool file_ok;
+
+	file_ok = get_file(p, node, "kernel", true, d->kernel, &data,
+			   &size) == PROP_OK;
+	has_load = get_address(p, node, "load-address", &load);
+	has_entry = get_address(p, node, "entry", &entry);
+	if (!file_ok)
+		return false;
+	if (size >= IMAGE_HEADER_SIZE &&
+	    memcmp((const uint8_t *)data + IMAGE_MAGIC_OFFSET, image_magic,
+		   sizeof(image_magic)) == 0)
+		return parse_image(p, data, size, has_load, has_entry, d);
+	return parse_raw(p, size, has_load, load, has_entry, entry, d);
+}
+
+/* Returns false if the property is there but unusable. */
+static bool parse_ramdisk(struct parser *p, int node, struct domain_config *d)
+{
+	const void *data = NULL;
+	size_t size = 0;
+	enum prop_status status = get_file(p, node, "ramdisk", false,
+					   d->ramdisk, &data, &size);
+
+	if (status == PROP_OK)
+		d->ramdisk_size = size;
+	else
+		d->ramdisk[0] = '\0';
+	return status != PROP_BAD;
+}
+
+/* ---- the guest memory layout ---- */
+
+/* [start, start + size) inside [base, base + limit), without overflow. */
+static bool range_inside(uint64_t start, uint64_t size, uint64_t base,
+			 uint64_t limit)
+{
+	return start >= base && start - base <= limit &&
+	       size <= limit - (start - base);
+}
+
+static bool regions_overlap(const struct region *a, const struct region *b)
+{
+	return a->start < b->start + b->size && b->start < a->start + a->size;
+}
+
+static void describe(const struct region *r, char *buf, size_t size)
+{
+	unsigned long long start = r->start, end = r->start + r->size;
+
+	if (r->file != NULL)
+		format(buf, size, "%s \"%s\" [%#llx, %#llx)", r->what, r->file,
+		       start, end);
+	else
+		format(buf, size, "%s [%#llx, %#llx)", r->what, start, end);
+}
+
+static void fail_overlap(struct parser *p, const char *prop,
+			 const struct region *a, const struct region *b)
+{
+	char a_text[REGION_TEXT_MAX], b_text[REGION_TEXT_MAX];
+
+	describe(a, a_text, sizeof(a_text));
+	describe(b, b_text, sizeof(b_text));
+	fail(p, prop, "overlapping guest address ranges: %s and %s", a_text,
+	     b_text);
+}
+
+/*
+ * The device tree in the last GUEST_DTB_SPACE bytes of RAM, the ramdisk
+ * right below it (page aligned), the kernel where it was put: all inside
+ * RAM, none overlapping.
+ */
+static void check_layout(struct parser *p, struct domain_config *d,
+			 bool kernel_ok, bool ramdisk_ok)
+{
+	uint64_t ram_end = GUEST_RAM_BASE + d->memory_bytes;
+	const char *kernel_prop = d->kernel_is_image ? "kernel" : "load-address";
+	struct region dtb = { "device tree", NULL, 0, GUEST_DTB_SPACE };
+	struct region ramdisk = { "ramdisk", d->ramdisk, 0, 0 };
+	struct region kernel = { "kernel", d->kernel, d->load_address,
+				 d->kernel_size };
+	char text[REGION_TEXT_MAX];
+
+	d->dtb_address = ram_end - GUEST_DTB_SPACE;
+	dtb.start = d->dtb_address;
+	if (ramdisk_ok && d->ramdisk[0] != '\0') {
+		uint64_t below_dtb = d->dtb_address - GUEST_RAM_BASE;
+
+		if (d->ramdisk_size > below_dtb) {
+			fail(p, "ramdisk", "\"%s\" (%llu bytes) does not fit in "
+			     "the %llu MiB of RAM below the device tree",
+			     d->ramdisk, (unsigned long long)d->ramdisk_size,
+			     (unsigned long long)(below_dtb >> MIB_SHIFT));
+			ramdisk_ok = false;
+		} else {
+			d->ramdisk_address = ALIGN_DOWN(d->dtb_address -
+							d->ramdisk_size,
+							(uint64_t)PAGE_SIZE);
+			ramdisk.start = d->ramdisk_address;
+			ramdisk.size = d->ramdisk_size;
+		}
+	}
+	if (!kernel_ok)
+		return;
+
+	if (!range_inside(kernel.start, kernel.size, GUEST_RAM_BASE,
+			  d->memory_bytes)) {
+		describe(&kernel, text, sizeof(text));
+		fail(p, kernel_prop, "%s is outside the domain's RAM [%#llx, "
+		     "%#llx)", text, (unsigned long long)GUEST_RAM_BASE,
+		     (unsigned long long)ram_end);
+		return;
+	}
+	if (ramdisk_ok && ramdisk.size != 0 &&
+	    regions_overlap(&kernel, &ramdisk))
+		fail_overlap(p, kernel_prop, &kernel, &ramdisk);
+	if (regions_overlap(&kernel, &dtb))
+		fail_overlap(p, kernel_prop, &kernel, &dtb);
+}
+
+/* ---- domains ---- */
+
+/* Fills *d; returns the number of errors reported for this domain. */
+static unsigned parse_domain(struct parser *p, int elvisor, int node,
+			     unsigned k, struct domain_config *d)
+{
+	bool vcpus_ok, memory_ok, kernel_ok, ramdisk_ok;
+	const char *name;
+	int len;
+
+	memset(d, 0, sizeof(*d));
+	d->weight = WEIGHT_DEFAULT;
+	p->errors = 0;
+	name = fdt_get_name(p->fdt, node, &len);
+	if (name == NULL) {
+		format(p->path, sizeof(p->path), "/elvisor/<node at %d>", node);
+		fail(p, NULL, "unreadable node name: %s", fdt_strerror(len));
+		return p->errors;
+	}
+	format(p->path, sizeof(p->path), "/elvisor/%s", name);
+
+	check_name(p, elvisor, node, name, len, d);
+	check_unknown(p, node);
+	check_compatible(p, node);
+	vcpus_ok = parse_vcpus(p, node, d);
+	memory_ok = parse_memory(p, node, d);
+	kernel_ok = parse_kernel(p, node, d);
+	ramdisk_ok = parse_ramdisk(p, node, d);
+	get_string(p, node, "bootargs", false, d->bootargs,
+		   sizeof(d->bootargs));
+	parse_affinity(p, node, vcpus_ok, k, d);
+	parse_weight(p, node, d);
+	parse_test_domain(p, node, d);
+	if (memory_ok)
+		check_layout(p, d, kernel_ok, ramdisk_ok);
+	return p->errors;
+}
+
+/* /elvisor itself has no properties (phandle aside): a typo is reported. */
+static void check_elvisor_node(struct parser *p, int elvisor)
+{
+	int prop;
+
+	format(p->path, sizeof(p->path), "/elvisor");
+	fdt_for_each_property_offset(prop, p->fdt, elvisor) {
+		const char *name = NULL;
+		int len;
+
+		if (fdt_getprop_by_offset(p->fdt, prop, &name, &len) != NULL &&
+		    name != NULL && strcmp(name, "phandle") != 0 &&
+		    strcmp(name, "linux,phandle") != 0)
+			fail(p, NULL, "unknown property \"%s\" (ignored)", name);
+	}
+}
+
+int manifest_parse(const void *fdt, size_t size, const struct manifest_env *env,
+		   struct manifest *out)
+{
+	struct parser p = { .fdt = fdt, .env = env };
+	int elvisor, node, err;
+
+	memset(out, 0, sizeof(*out));
+	format(p.path, sizeof(p.path), "manifest");
+	if (fdt == NULL || size == 0) {
+		fail(&p, NULL, "none (manifest.dtb is missing or empty)");
+		return -1;
+	}
+	/* A cpio archive only aligns file data to 4 bytes. */
+	if ((uintptr_t)fdt % 8 != 0) {
+		fail(&p, NULL, "the blob is not 8-byte aligned, as libfdt "
+		     "requires (copy it to an aligned buffer first)");
+		return -1;
+	}
+	err = fdt_check_full(fdt, size);
+	if (err != 0) {
+		fail(&p, NULL, "not a valid device tree blob: %s",
+		     fdt_strerror(err));
+		return -1;
+	}
+	elvisor = fdt_path_offset(fdt, "/elvisor");
+	if (elvisor < 0) {
+		fail(&p, NULL, "no /elvisor node (domains are listed in "
+		     "/ { elvisor { ... }; };)");
+		return -1;
+	}
+	check_elvisor_node(&p, elvisor);
+
+	fdt_for_each_subnode(node, fdt, elvisor) {
+		struct domain_config *d;
+
+		if (out->ndomains == MANIFEST_MAX_DOMAINS) {
+			const char *name = fdt_get_name(fdt, node, NULL);
+
+			format(p.path, sizeof(p.path), "/elvisor/%s",
+			       name != NULL ? name : "?");
+			fail(&p, NULL, "more than %u domains: this one is left "
+			     "out", (unsigned)MANIFEST_MAX_DOMAINS);
+			out->rejected++;
+			continue;
+		}
+		d = &out->domain[out->ndomains];
+		if (parse_domain(&p, elvisor, node, out->ndomains, d) != 0) {
+			memset(d, 0, sizeof(*d));
+			out->rejected++;
+			continue;
+		}
+		p.memory_used += d->memory_bytes;
+		out->ndomains++;
+	}
+	return 0;
+}

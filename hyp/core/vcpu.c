@@ -1,0 +1,218 @@
+/*
+ * The run loop, KVM style: the C loop enters the guest (guest_enter returns
+ * why it stopped), handles the exit, and goes round again until the
+ * scheduler wants the pCPU for someone else or the vCPU blocks.
+ *
+ * Everything here runs with interrupts masked; physical interrupts that
+ * arrive while a guest runs come back as EXIT_IRQ and are handled in the
+ * loop, and an idle pCPU unmasks them only around its WFI.
+ */
+#include "arch/cpu.h"
+#include "arch/guest_traps.h"
+#include "arch/vcpu_switch.h"
+#include "core/console.h"
+#include "core/domain_ops.h"
+#include "core/irq.h"
+#include "core/machine.h"
+#include "core/percpu.h"
+#include "core/sched.h"
+#include "core/smp.h"
+#include "core/timer_event.h"
+#include "core/vcpu.h"
+#include "core/vgic.h"
+#include "drivers/gic.h"
+#include "drivers/timer.h"
+
+static struct vcpu *loaded[PLATFORM_MAX_CPUS];
+
+/* A descheduled vCPU's virtual timer, as a software timer on its pCPU. */
+static struct timer_event vtimer_wakeup[MAX_DOMAINS * MAX_VCPUS];
+
+bool vcpu_is_loaded(const struct vcpu *v)
+{
+	return __atomic_load_n(&loaded[v->pcpu], __ATOMIC_ACQUIRE) == v;
+}
+
+struct vcpu *current_vcpu(void)
+{
+	return loaded[this_cpu_id()];
+}
+
+uint64_t ticks_to_ns(uint64_t ticks)
+{
+	uint64_t freq = timer_frequency();
+
+	return ticks / freq * 1000000000ULL + ticks % freq * 1000000000ULL / freq;
+}
+
+static struct timer_event *wakeup_event(struct vcpu *v)
+{
+	return &vtimer_wakeup[(v->dom->id - 1) * MAX_VCPUS + v->id];
+}
+
+/* The guest's virtual timer fired while the vCPU was loaded. */
+static void vtimer_irq(uint32_t intid, void *ctx)
+{
+	struct vcpu *v = current_vcpu();
+
+	(void)intid;
+	(void)ctx;
+	if (!v)
+		return;		/* raced with a deschedule, which masked it */
+	arch_vtimer_mask_live();
+	vgic_inject_private(v, VGIC_VTIMER_PPI);
+}
+
+/* ...or while it was not: the software timer stands in for it. */
+static void vtimer_wakeup_fired(struct timer_event *ev)
+{
+	struct vcpu *v = ev->arg;
+
+	/* Masked like the hardware path, so it does not fire again at load. */
+	v->ctx.timer.ctl |= 2;	/* CNTV_CTL.IMASK */
+	vgic_inject_private(v, VGIC_VTIMER_PPI);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	if (v->state == VCPU_BLOCKED) {
+		sched_wake(v);
+		return;
+	}
+	if (v->pcpu != this_cpu_id() && loaded[v->pcpu] == v)
+		smp_send_wakeup(v->pcpu);	/* exit the guest, refill its LRs */
+}
+
+void vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context)
+{
+	v->on_entry = entry;
+	v->on_context = context;
+	v->power_on_pending = true;
+	sched_wake(v);
+}
+
+void vcpu_power_off(struct vcpu *v)
+{
+	v->state = VCPU_OFF;
+}
+
+void vcpu_block_in_wfi(struct vcpu *v)
+{
+	if (vgic_vcpu_pending(v))
+		return;
+	v->blocked_since = timer_now();
+	v->state = VCPU_BLOCKED;
+	/* An injection between the check and the state change must not be lost. */
+	if (vgic_vcpu_pending(v))
+		v->state = VCPU_RUNNABLE;
+}
+
+static void vcpu_load(struct vcpu *v)
+{
+	if (v->power_on_pending) {
+		v->power_on_pending = false;
+		arch_vcpu_reset(&v->ctx, v->on_entry, v->on_context);
+		vgic_vcpu_reset(v);
+	}
+	timer_event_cancel(wakeup_event(v));
+	loaded[this_cpu_id()] = v;
+	arch_vcpu_load(v);
+	vgic_vcpu_load(v);
+}
+
+static void vcpu_put(struct vcpu *v)
+{
+	uint64_t deadline;
+	bool armed;
+
+	vgic_vcpu_put(v);
+	arch_vcpu_put(v);
+	loaded[this_cpu_id()] = NULL;
+	deadline = arch_vtimer_deadline(&v->ctx, v->dom->cntvoff, &armed);
+	if (armed && v->state != VCPU_OFF)
+		timer_event_arm(wakeup_event(v), v->pcpu, deadline);
+}
+
+static bool keep_running(struct vcpu *v)
+{
+	return v->state == VCPU_RUNNABLE && !sched_should_yield() &&
+	       v->dom->state == DOMAIN_RUNNING && !machine_is_stopping();
+}
+
+static void run_vcpu(struct vcpu *v)
+{
+	uint64_t start = timer_now(), t0, t1;
+
+	sched_start_slice(v);
+	do {
+		uint64_t exit;
+
+		vgic_before_entry(v);
+		t0 = timer_now();
+		exit = guest_enter(&v->ctx);
+		t1 = timer_now();
+		v->stats.ns_run += t1 - t0;	/* ticks; converted when shown */
+		vgic_after_exit(v);
+		if (exit == EXIT_IRQ) {
+			v->stats.traps[TRAP_IRQ]++;
+			irq_handle_pending();
+		} else {
+			handle_guest_exit(v, exit);
+		}
+		v->stats.ns_hyp += timer_now() - t1;
+	} while (keep_running(v));
+	sched_charge(v, timer_now() - start);
+}
+
+static void idle(void)
+{
+	smp_poll_work();
+	arch_irq_enable();
+	arch_wait_for_interrupt();
+	arch_irq_disable();
+}
+
+void pcpu_run_loop(void)
+{
+	arch_irq_disable();
+	for (;;) {
+		struct vcpu *v;
+
+		if (machine_is_stopping())
+			arch_park();
+		domain_do_pending_work();
+		v = sched_pick();
+		if (!v) {
+			idle();
+			continue;
+		}
+		if (v->state == VCPU_BLOCKED)
+			continue;
+		vcpu_load(v);
+		run_vcpu(v);
+		vcpu_put(v);
+		if (v->state == VCPU_BLOCKED)
+			v->blocked_since = timer_now();
+	}
+}
+
+void vcpu_cpu_init(void)
+{
+	arch_guest_cpu_init();
+	gic_enable(VGIC_VTIMER_PPI, true);
+	vgic_cpu_init();
+}
+
+int vcpu_global_init(void)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(vtimer_wakeup); i++)
+		timer_event_init(&vtimer_wakeup[i], vtimer_wakeup_fired, NULL);
+	timer_events_init();
+	sched_init();
+	return irq_register(VGIC_VTIMER_PPI, vtimer_irq, NULL);
+}
+
+void vcpu_bind_events(struct vcpu *v)
+{
+	wakeup_event(v)->arg = v;
+}

@@ -1,0 +1,36 @@
+/*
+ * Software timers on top of each pCPU's one EL2 timer: the scheduler's
+ * time slices, wake-ups of descheduled vCPUs' virtual timers, periodic
+ * checks. An event fires on the pCPU it was armed on, in interrupt context
+ * (interrupts masked).
+ */
+#ifndef CORE_TIMER_EVENT_H
+#define CORE_TIMER_EVENT_H
+
+#include "lib/types.h"
+
+struct timer_event;
+typedef void (*timer_event_fn)(struct timer_event *ev);
+
+struct timer_event {
+	uint64_t deadline;		/* counter ticks */
+	timer_event_fn fn;
+	void *arg;
+	struct timer_event *next;
+	int cpu;			/* -1 when not armed */
+};
+
+void timer_event_init(struct timer_event *ev, timer_event_fn fn, void *arg);
+
+/* Arm (or re-arm) ev on pCPU cpu for deadline. */
+void timer_event_arm(struct timer_event *ev, unsigned cpu, uint64_t deadline);
+void timer_event_cancel(struct timer_event *ev);
+bool timer_event_armed(const struct timer_event *ev);
+
+/* After a wake-up SGI: reprogram for events armed from other pCPUs. */
+void timer_events_resync(void);
+
+/* Once at boot: hook the EL2 timer interrupt. */
+void timer_events_init(void);
+
+#endif
