@@ -19,11 +19,13 @@ ifeq ($(TOOLCHAIN),gcc)
   CC      := $(CROSS)gcc
   LD      := $(CROSS)ld
   OBJCOPY := $(CROSS)objcopy
+  READELF := $(CROSS)readelf
   TC_CFLAGS := -mno-outline-atomics
 else ifeq ($(TOOLCHAIN),clang)
   CC      := clang --target=aarch64-none-elf
   LD      := ld.lld
   OBJCOPY := llvm-objcopy
+  READELF := llvm-readelf
   TC_CFLAGS :=
 else
   $(error TOOLCHAIN must be gcc or clang, not '$(TOOLCHAIN)')
@@ -85,7 +87,7 @@ $(OUT)/elvisor.elf: $(HYP_OBJS) $(LIBFDT_A) hyp/arch/arm64/elvisor.lds
 $(OUT)/elvisor.bin: $(OUT)/elvisor.elf
 	$(call say,IMAGE,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@
-	$(Q)sh scripts/check-image.sh $@
+	$(Q)sh scripts/check-image.sh $@ $< $(READELF)
 
 include tests/unit/unit.mk
 

@@ -431,3 +431,45 @@ void domains_watch_tests(void)
 		machine_exit(0);
 	}
 }
+
+/*
+ * elvisor.test=shares: every vCPU is CPU-bound, so on each pCPU the run time
+ * of its vCPUs must split in proportion to their weights. Returns the
+ * number of vCPUs whose share is off by more than tolerance_pct points.
+ */
+unsigned domains_check_shares(unsigned tolerance_pct)
+{
+	unsigned bad = 0;
+
+	for (unsigned cpu = 0; cpu < PLATFORM_MAX_CPUS; cpu++) {
+		uint64_t total_run = 0, total_weight = 0;
+
+		for (unsigned i = 0; i < ndomains; i++)
+			for (unsigned j = 0; j < domains[i]->nvcpus; j++)
+				if (domains[i]->vcpu[j]->pcpu == cpu) {
+					total_run += domains[i]->vcpu[j]->stats.ns_run;
+					total_weight += domains[i]->vcpu[j]->weight;
+				}
+		if (!total_run)
+			continue;
+		for (unsigned i = 0; i < ndomains; i++)
+			for (unsigned j = 0; j < domains[i]->nvcpus; j++) {
+				struct vcpu *v = domains[i]->vcpu[j];
+				uint64_t share, expected, diff;
+
+				if (v->pcpu != cpu)
+					continue;
+				share = v->stats.ns_run * 1000 / total_run;	/* per mille */
+				expected = v->weight * 1000UL / total_weight;
+				diff = share > expected ? share - expected : expected - share;
+				printk("elvisor: shares: pCPU %u %s vCPU %u weight %u: %lu.%lu%% of "
+				       "%lu ms (expected %lu.%lu%%) %s\n", cpu, domains[i]->name, j,
+				       v->weight, share / 10, share % 10,
+				       ticks_to_ns(total_run) / 1000000, expected / 10,
+				       expected % 10, diff > tolerance_pct * 10 ? "OFF" : "ok");
+				if (diff > tolerance_pct * 10)
+					bad++;
+			}
+	}
+	return bad;
+}

@@ -148,6 +148,20 @@ static bool prepare_guests(void)
 	return ndomains > 0;
 }
 
+/* elvisor.test=shares: after SHARES_TEST_MS of CPU-bound guests, judge. */
+#define SHARES_TEST_MS 1500
+#define SHARES_TOLERANCE_PCT 5
+
+static void judge_shares(struct timer_event *ev)
+{
+	unsigned bad;
+
+	(void)ev;
+	bad = domains_check_shares(SHARES_TOLERANCE_PCT);
+	printk("elvisor: shares test: %s\n", bad ? "FAIL" : "PASS");
+	machine_exit(bad ? 1 : 0);
+}
+
 static void run_boot_mode(void)
 {
 	const char *mode = "";
@@ -169,8 +183,13 @@ static void run_boot_mode(void)
 			fatal("elvisor.test=guests: no domain to run");
 		timer_event_init(&test_watch, watch_tests, NULL);
 		timer_event_arm(&test_watch, 0, timer_now() + timer_us_to_ticks(TEST_WATCH_PERIOD_US));
+	} else if (boot_mode_is(mode, len, "shares")) {
+		if (!guests)
+			fatal("elvisor.test=shares: no domain to run");
+		timer_event_init(&test_watch, judge_shares, NULL);
+		timer_event_arm(&test_watch, 0, timer_now() + timer_us_to_ticks(SHARES_TEST_MS * 1000));
 	} else if (len) {
-		fatal("bootargs: unknown elvisor.test mode \"%.*s\" (boot, selftest, crash, guests)",
+		fatal("bootargs: unknown elvisor.test mode \"%.*s\" (boot, selftest, crash, guests, shares)",
 		      (int)len, mode);
 	} else {
 		shell_start();
@@ -206,7 +225,7 @@ void start_hypervisor(paddr_t dtb_pa, uint64_t va_offset)
 
 	if (gic_init(&platform) || smp_register_irqs() || cpu_local_init(0))
 		fatal("cannot initialise the %s", gic_version_name(platform.gic.version));
-	arch_irq_enable();
+	arch_serror_enable();	/* interrupts stay masked: taken only in idle waits */
 	if (psci_init(&platform, err, sizeof(err)))
 		fatal("device tree: %s", err);
 	if (initrd_init(&platform, err, sizeof(err)))

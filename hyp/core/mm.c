@@ -16,6 +16,7 @@ struct phys_range {
 };
 
 static struct page_allocator allocator;
+static const struct platform *ram_map;
 static spinlock_t allocator_lock = SPINLOCK_INIT;
 static bool allocator_ready;
 
@@ -72,6 +73,50 @@ static bool place_bitmaps(const struct platform *plat, size_t bytes,
 	return false;
 }
 
+bool mm_overlaps_ram(paddr_t pa, size_t size)
+{
+	for (unsigned b = 0; ram_map && b < ram_map->ram_banks; b++)
+		if (ranges_overlap(pa, pa + size, ram_map->ram[b].base,
+				   ram_map->ram[b].base + ram_map->ram[b].size))
+			return true;
+	return false;
+}
+
+static bool inside_one_bank(const struct platform *plat, paddr_t start, paddr_t end)
+{
+	for (unsigned b = 0; b < plat->ram_banks; b++)
+		if (start >= plat->ram[b].base &&
+		    end <= plat->ram[b].base + plat->ram[b].size)
+			return true;
+	return false;
+}
+
+/* The boot loader's ranges must be RAM that the hypervisor does not occupy. */
+static int check_boot_ranges(const struct platform *plat, paddr_t img0, paddr_t img1,
+			     paddr_t dtb_pa)
+{
+	paddr_t i0 = plat->initrd_start, i1 = plat->initrd_end;
+
+	if (ranges_overlap(dtb_pa, dtb_pa + plat->dtb_size, img0, img1)) {
+		pr_err("mm: the DTB [%#lx, %#lx) overlaps the hypervisor image\n",
+		       dtb_pa, dtb_pa + plat->dtb_size);
+		return -1;
+	}
+	if (i1 <= i0)
+		return 0;
+	if (!inside_one_bank(plat, i0, i1)) {
+		pr_err("mm: the initrd [%#lx, %#lx) is not inside RAM\n", i0, i1);
+		return -1;
+	}
+	if (ranges_overlap(i0, i1, img0, img1) ||
+	    ranges_overlap(i0, i1, dtb_pa, dtb_pa + plat->dtb_size)) {
+		pr_err("mm: the initrd [%#lx, %#lx) overlaps the hypervisor image or the DTB\n",
+		       i0, i1);
+		return -1;
+	}
+	return 0;
+}
+
 int mm_init(const struct platform *plat, paddr_t image_pa, size_t image_size,
 	    paddr_t dtb_pa)
 {
@@ -80,6 +125,10 @@ int mm_init(const struct platform *plat, paddr_t image_pa, size_t image_size,
 	size_t bitmap_bytes = 0;
 	paddr_t bitmap_pa;
 	uint8_t *bitmap;
+
+	ram_map = plat;
+	if (check_boot_ranges(plat, image_pa, image_pa + image_size, dtb_pa))
+		return -1;
 
 	rsv[nrsv++] = (struct phys_range){ image_pa, image_pa + image_size };
 	rsv[nrsv++] = (struct phys_range){ dtb_pa, dtb_pa + plat->dtb_size };

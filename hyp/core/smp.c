@@ -10,6 +10,7 @@
 #include "core/irq.h"
 #include "core/machine.h"
 #include "core/smp.h"
+#include "core/spinlock.h"
 #include "core/timer_event.h"
 #include "core/vcpu.h"
 #include "drivers/gic.h"
@@ -69,27 +70,33 @@ void smp_run_guests_everywhere(void)
 
 void cpu_idle_loop(void)
 {
+	arch_irq_disable();
 	for (;;) {
 		smp_poll_work();
 		if (machine_is_stopping())
 			arch_park();
 		if (guests_running)
 			pcpu_run_loop();
-		arch_wait_for_interrupt();
+		arch_idle_wait();
 	}
 }
 
-/* Hand fn to cpu without waiting; returns the generation to wait for. */
+/*
+ * One call in flight per target CPU: the caller holds the target's call
+ * lock from posting the work until it has completed, so generations cannot
+ * be confused between callers.
+ */
+static spinlock_t call_lock[PLATFORM_MAX_CPUS];
+
+/* Hand fn to cpu (lock held); returns the generation to wait for. */
 static unsigned post_work(unsigned cpu, cpu_work_fn fn, void *arg)
 {
 	struct percpu *p = &percpu_data[cpu];
 	unsigned gen = atomic_load(&p->work_done);
 
-	while (atomic_load(&p->work))
-		arch_cpu_relax();	/* a previous call has not been picked up */
 	p->work_arg = arg;
 	atomic_store(&p->work, fn);
-	gic_send_sgi(cpu, SGI_WAKEUP);
+	smp_send_wakeup(cpu);
 	return gen + 1;
 }
 
@@ -97,6 +104,7 @@ static void wait_work(unsigned cpu, unsigned gen)
 {
 	while (atomic_load(&percpu_data[cpu].work_done) != gen)
 		arch_cpu_relax();
+	spin_unlock(&call_lock[cpu]);
 }
 
 void smp_call(unsigned cpu, cpu_work_fn fn, void *arg)
@@ -105,6 +113,9 @@ void smp_call(unsigned cpu, cpu_work_fn fn, void *arg)
 		fn(arg);
 		return;
 	}
+	if (cpu >= cpu_count || !percpu_data[cpu].online)
+		panic("smp_call to CPU %u, which is not online", cpu);
+	spin_lock(&call_lock[cpu]);
 	wait_work(cpu, post_work(cpu, fn, arg));
 }
 
@@ -113,9 +124,12 @@ void smp_call_all(cpu_work_fn fn, void *arg)
 	unsigned gen[PLATFORM_MAX_CPUS];
 	unsigned self = this_cpu_id();
 
-	for (unsigned c = 0; c < cpu_count; c++)
-		if (c != self && percpu_data[c].online)
-			gen[c] = post_work(c, fn, arg);
+	for (unsigned c = 0; c < cpu_count; c++) {
+		if (c == self || !percpu_data[c].online)
+			continue;
+		spin_lock(&call_lock[c]);
+		gen[c] = post_work(c, fn, arg);
+	}
 	fn(arg);
 	for (unsigned c = 0; c < cpu_count; c++)
 		if (c != self && percpu_data[c].online)
@@ -148,7 +162,6 @@ void secondary_main(unsigned cpu)
 	}
 	atomic_store(&p->online, true);
 	atomic_fetch_add(&online_count, 1);
-	arch_irq_enable();
 	cpu_idle_loop();
 }
 
@@ -183,6 +196,8 @@ unsigned smp_boot_secondaries(const struct platform *plat)
 		p->cpu = next;
 		p->mpidr = plat->cpu_mpidr[i];
 		cpu_count++;
+		/* Its per-CPU data must be visible before it starts, caches off. */
+		dsb_ish_barrier();
 		err = psci_cpu_on(p->mpidr, virt_to_phys(secondary_entry), next);
 		if (err != PSCI_SUCCESS) {
 			pr_err("CPU %u (MPIDR %#lx): PSCI CPU_ON failed: %s\n", next,

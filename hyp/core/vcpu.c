@@ -167,9 +167,7 @@ static void run_vcpu(struct vcpu *v)
 static void idle(void)
 {
 	smp_poll_work();
-	arch_irq_enable();
-	arch_wait_for_interrupt();
-	arch_irq_disable();
+	arch_idle_wait();
 }
 
 void pcpu_run_loop(void)

@@ -7,6 +7,7 @@
 #include "arch/sysreg.h"
 #include "core/console.h"
 #include "core/percpu.h"
+#include "core/spinlock.h"
 #include "drivers/gic.h"
 
 #define GICD_CTLR 0x0000
@@ -22,6 +23,12 @@
 #define GICD_CTLR_ENABLE_G1 (1u << 1)
 
 #define GICR_FRAME_SIZE 0x20000		/* RD_base + SGI_base */
+#define GICR_VLPI_FRAMES_SIZE 0x20000	/* VLPI_base + reserved, GICv4 */
+#define GICR_TYPER_VLPIS (1UL << 1)
+#define GICR_CTLR 0x0000
+#define GICR_CTLR_RWP (1u << 3)
+#define GICD_ICPENDR 0x0280
+#define GICD_ICACTIVER 0x0380
 #define GICR_SGI_BASE 0x10000
 #define GICR_WAKER 0x0014
 #define GICR_TYPER 0x0008
@@ -70,6 +77,8 @@ static int gicv3_init(const struct platform *plat)
 	nlines = 32 * ((*reg32(dist, GICD_TYPER) & 0x1f) + 1);
 	for (unsigned i = GIC_SPI_BASE; i < nlines; i += 32) {
 		*reg32(dist, GICD_ICENABLER + i / 8) = 0xffffffffu;
+		*reg32(dist, GICD_ICPENDR + i / 8) = 0xffffffffu;
+		*reg32(dist, GICD_ICACTIVER + i / 8) = 0xffffffffu;
 		*reg32(dist, GICD_IGROUPR + i / 8) = 0xffffffffu;
 	}
 	for (unsigned i = GIC_SPI_BASE; i < nlines; i += 4)
@@ -85,14 +94,17 @@ static uint8_t *find_redist(uint64_t mpidr)
 {
 	uint32_t aff = (uint32_t)((mpidr & 0xffffff) | ((mpidr >> 8) & 0xff000000));
 
-	for (uint64_t off = 0; off + GICR_FRAME_SIZE <= redist_size;
-	     off += GICR_FRAME_SIZE) {
+	uint64_t off = 0;
+
+	while (off + GICR_FRAME_SIZE <= redist_size) {
 		uint64_t typer = *reg64(redist_region + off, GICR_TYPER);
 
 		if ((uint32_t)(typer >> 32) == aff)
 			return redist_region + off;
 		if (typer & GICR_TYPER_LAST)
 			break;
+		/* GICv4 redistributors have two more 64 KiB frames. */
+		off += GICR_FRAME_SIZE + (typer & GICR_TYPER_VLPIS ? GICR_VLPI_FRAMES_SIZE : 0);
 	}
 	return NULL;
 }
@@ -119,6 +131,10 @@ static int gicv3_init_cpu(unsigned cpu, uint64_t mpidr)
 		return -1;
 	}
 	*reg32(sgi, GICD_ICENABLER) = 0xffffffffu;
+	*reg32(sgi, GICD_ICPENDR) = 0xffffffffu;
+	*reg32(sgi, GICD_ICACTIVER) = 0xffffffffu;
+	for (i = 0; i < WAIT_LOOPS && (*reg32(rd, GICR_CTLR) & GICR_CTLR_RWP); i++)
+		;
 	*reg32(sgi, GICD_IGROUPR) = 0xffffffffu;
 	for (i = 0; i < 32; i += 4)
 		*reg32(sgi, GICD_IPRIORITYR + i) = DEFAULT_PRIORITY * 0x01010101u;
@@ -144,8 +160,13 @@ static void set_config(uint8_t *base, uint32_t intid, bool level)
 		*cfg |= 1u << shift;
 }
 
+/* Read-modify-writes of shared distributor registers. */
+static spinlock_t dist_lock = SPINLOCK_INIT;
+
 static void gicv3_enable(uint32_t intid, bool level)
 {
+	uint64_t flags;
+
 	if (intid < GIC_SPI_BASE) {
 		uint8_t *sgi = redist[this_cpu_id()] + GICR_SGI_BASE;
 
@@ -154,11 +175,13 @@ static void gicv3_enable(uint32_t intid, bool level)
 		*reg32(sgi, GICD_ISENABLER) = 1u << intid;
 		return;
 	}
+	flags = spin_lock_irqsave(&dist_lock);
 	set_config(dist, intid, level);
 	/* SPIs go to the boot CPU. */
 	*reg64(dist, GICD_IROUTER + intid * 8) = percpu_data[0].mpidr;
 	*reg32(dist, GICD_ISENABLER + (intid / 32) * 4) = 1u << (intid % 32);
 	wait_dist_rwp();
+	spin_unlock_irqrestore(&dist_lock, flags);
 }
 
 static void gicv3_disable(uint32_t intid)

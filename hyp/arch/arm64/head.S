@@ -28,10 +28,10 @@ _head:
 
 primary_entry:
 	mov	x19, x0				/* DTB physical address */
-	msr	tpidr_el2, xzr			/* no per-CPU data yet */
 	mrs	x0, CurrentEL
 	cmp	x0, #(2 << 2)
 	b.ne	not_at_el2
+	bl	clean_entry_state
 
 	adr_l	x0, early_vectors
 	msr	vbar_el2, x0
@@ -40,6 +40,9 @@ primary_entry:
 	bl	setup_el2_controls		/* x22 = 1 if VHE */
 
 	adr_l	x21, _head			/* image physical address */
+	/* The stack-overflow check needs naturally aligned stack slots. */
+	tst	x21, #(STACK_SLOT - 1)
+	b.ne	misaligned_image
 	mov	x20, #0
 	cbz	x22, 1f
 	ldr	x20, =VHE_VA_BASE
@@ -64,8 +67,45 @@ primary_entry:
 	mov	x2, x19
 	mov	x3, x22
 	bl	early_mmu_setup			/* x0 = &mmu_boot_config (PA) */
+	cbz	x0, early_map_failed
+	mov	x22, x0
+	/*
+	 * Everything written so far (relocations, .bss, page tables) went to
+	 * memory with the caches off; drop any stale cache lines over it
+	 * before the MMU turns cacheable accesses on.
+	 */
+	adr_l	x0, __rodata_start
+	adr_l	x1, __image_end
+	bl	dcache_invalidate_poc
+	mov	x0, x22
 	adr_l	x1, primary_on_va
 	b	enable_mmu
+
+/* Known state whatever the loader left: masked, SP_EL2, MMU off, LE. */
+clean_entry_state:
+	msr	daifset, #0xf
+	msr	spsel, #1
+	ldr	x0, =SCTLR_EL2_RES1
+	msr	sctlr_el2, x0
+	msr	tpidr_el2, xzr			/* no per-CPU data yet */
+	isb
+	ret
+
+/* dc ivac over [x0, x1). */
+dcache_invalidate_poc:
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4
+	mov	x2, #4
+	lsl	x2, x2, x3			/* line size */
+	sub	x3, x2, #1
+	bic	x0, x0, x3
+	dmb	sy
+1:	dc	ivac, x0
+	add	x0, x0, x2
+	cmp	x0, x1
+	b.lo	1b
+	dsb	sy
+	ret
 
 /* Returns in x22 whether the CPU has VHE; sets HCR_EL2 and CPTR_EL2. */
 setup_el2_controls:
@@ -123,11 +163,19 @@ not_at_el2:
 	adr_l	x0, msg_not_el2
 	b	early_fatal
 
+misaligned_image:
+	adr_l	x0, msg_misaligned
+	b	early_fatal
+
+early_map_failed:
+	adr_l	x0, msg_early_map
+	b	early_fatal
+
 /* Secondary CPUs, from PSCI CPU_ON: x0 = context id = CPU index. */
 	.global secondary_entry
 secondary_entry:
 	mov	x19, x0
-	msr	tpidr_el2, xzr
+	bl	clean_entry_state
 	adr_l	x0, early_vectors
 	msr	vbar_el2, x0
 	isb
@@ -238,6 +286,7 @@ early_puthex:
 early_exit_failure:
 	adr_l	x1, semihost_exit_block
 	mov	x0, #0x18			/* SYS_EXIT */
+early_semihosting_hlt:
 	hlt	#0xf000
 	/* No semihosting (it trapped and early_vectors came back): stop here. */
 1:	wfi
@@ -260,11 +309,14 @@ early_vectors:
 	.endr
 
 early_exception:
+	/* Only our own semihosting HLT may trap harmlessly (no semihosting). */
 	mrs	x0, esr_el2
 	lsr	x1, x0, #26
-	cmp	x1, #0				/* EC 0: unknown, e.g. HLT without semihosting */
-	b.ne	1f
+	cbnz	x1, 1f
 	mrs	x1, elr_el2
+	adr_l	x2, early_semihosting_hlt
+	cmp	x1, x2
+	b.ne	1f
 	add	x1, x1, #4
 	msr	elr_el2, x1
 	eret
@@ -294,6 +346,8 @@ semihost_exit_block:
 msg_prefix:	.asciz	"elvisor: FATAL: "
 msg_not_el2:	.asciz	"not entered at EL2 (QEMU needs -M virt,virtualization=on)\r\n"
 msg_bad_reloc:	.asciz	"unexpected relocation type in the image\r\n"
+msg_misaligned:	.asciz	"image not loaded at a 32 KiB-aligned address\r\n"
+msg_early_map:	.asciz	"the boot page-table pool is too small\r\n"
 msg_early_exc:	.asciz	"exception before the MMU was on: ESR_EL2 0x"
 msg_elr:	.asciz	" ELR_EL2 0x"
 msg_far:	.asciz	" FAR_EL2 0x"

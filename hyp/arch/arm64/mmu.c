@@ -6,12 +6,15 @@
 #include "arch/boot.h"
 #include "arch/mmu.h"
 #include "arch/sysreg.h"
+#include "core/console.h"
 #include "core/mm.h"
+#include "core/spinlock.h"
 
 uint64_t hyp_va_offset;
 
 static struct pgtable hyp_table;
 static struct pgtable_mm hyp_mm;
+static spinlock_t hyp_table_lock = SPINLOCK_INIT;
 
 #define VA_MASK ((1UL << PT_VA_BITS) - 1)
 
@@ -74,21 +77,47 @@ struct pgtable *mmu_hyp_table(void)
 	return &hyp_table;
 }
 
+/* The image keeps the W^X mappings it booted with: nothing may remap it. */
+static bool touches_image(paddr_t start, paddr_t end)
+{
+	return start < virt_to_phys(__image_end) && virt_to_phys(__image_start) < end;
+}
+
+/*
+ * New or changed entries must be visible to the table walker before the
+ * next access through them (Arm ARM D8.2.6; Linux's set_pte barriers).
+ */
+static void table_update_done(void)
+{
+	dsb_ishst();
+	isb();
+}
+
 void *mmu_map_phys(paddr_t pa, size_t size, unsigned prot)
 {
 	paddr_t start = ALIGN_DOWN(pa, PAGE_SIZE);
 	paddr_t end = ALIGN_UP(pa + size, PAGE_SIZE);
+	uint64_t flags;
+	int err;
 
-	if (end <= start || end > (1UL << PT_VA_BITS))
+	if (end <= start || end > (1UL << PT_VA_BITS) || touches_image(start, end))
 		return NULL;
-	if (pgtable_map(&hyp_table, (start + hyp_va_offset) & VA_MASK, start,
-			end - start, prot))
-		return NULL;
-	return phys_to_virt(pa);
+	flags = spin_lock_irqsave(&hyp_table_lock);
+	err = pgtable_map(&hyp_table, (start + hyp_va_offset) & VA_MASK, start,
+			  end - start, prot);
+	table_update_done();
+	spin_unlock_irqrestore(&hyp_table_lock, flags);
+	return err ? NULL : phys_to_virt(pa);
 }
 
 void *mmu_map_device(paddr_t pa, size_t size)
 {
+	/* A device range over RAM would alias it with Device attributes. */
+	if (mm_overlaps_ram(pa, size)) {
+		printk("elvisor: error: device range [%#lx, %#lx) overlaps RAM: not mapped\n",
+		       pa, pa + size);
+		return NULL;
+	}
 	return mmu_map_phys(pa, size, PROT_READ | PROT_WRITE | PROT_DEVICE);
 }
 
@@ -96,9 +125,16 @@ int mmu_unmap_phys(paddr_t pa, size_t size)
 {
 	paddr_t start = ALIGN_DOWN(pa, PAGE_SIZE);
 	paddr_t end = ALIGN_UP(pa + size, PAGE_SIZE);
+	uint64_t flags;
+	int err;
 
-	return pgtable_unmap(&hyp_table, (start + hyp_va_offset) & VA_MASK,
-			     end - start);
+	if (end <= start || touches_image(start, end))
+		return PT_ERR_RANGE;
+	flags = spin_lock_irqsave(&hyp_table_lock);
+	err = pgtable_unmap(&hyp_table, (start + hyp_va_offset) & VA_MASK, end - start);
+	table_update_done();
+	spin_unlock_irqrestore(&hyp_table_lock, flags);
+	return err;
 }
 
 static size_t dcache_line_size(void)

@@ -16,6 +16,7 @@
 
 static uint8_t early_pool[EARLY_POOL_PAGES][PAGE_SIZE] __aligned(PAGE_SIZE);
 static unsigned early_pool_used;
+static bool early_map_failed;	/* head.S stops the boot with a message */
 
 struct mmu_boot_config mmu_boot_config;
 uint8_t cpu_stacks[MAX_CPUS + 1][STACK_SLOT] __aligned(STACK_SLOT) __section(".stacks");
@@ -84,9 +85,9 @@ static void map_image_part(struct pgtable *pt, char *start, char *end,
 	paddr_t pa = (paddr_t)(uintptr_t)start;
 	size_t size = (size_t)(end - start);
 
-	if (size)
-		pgtable_map(pt, (pa + va_offset) & ((1UL << PT_VA_BITS) - 1), pa,
-			    size, prot);
+	if (size && pgtable_map(pt, (pa + va_offset) & ((1UL << PT_VA_BITS) - 1),
+				pa, size, prot))
+		*PC_RELATIVE(&early_map_failed) = true;
 }
 
 static uint32_t be32(const void *p)
@@ -116,19 +117,22 @@ static void map_dtb(struct pgtable *pt, paddr_t dtb_pa, uint64_t va_offset)
 
 	if (!dtb_pa || (dtb_pa & 7))
 		return;	/* start_hypervisor reports it */
+	/* At least the header, so a bad one gets a message, not a fault. */
+	size = MAX(be32((void *)(uintptr_t)(dtb_pa + 4)), (uint32_t)PAGE_SIZE);
 	if (be32((void *)(uintptr_t)dtb_pa) != FDT_MAGIC)
-		size = PAGE_SIZE;	/* enough for the header: the parser says what is wrong */
-	else
-		size = MIN(be32((void *)(uintptr_t)(dtb_pa + 4)), DTB_MAX_SIZE);
+		size = PAGE_SIZE;
+	size = MIN(size, (uint32_t)DTB_MAX_SIZE);
 	start = ALIGN_DOWN(dtb_pa, PAGE_SIZE);
 	end = ALIGN_UP(dtb_pa + size, PAGE_SIZE);
-	pgtable_map(pt, (start + va_offset) & ((1UL << PT_VA_BITS) - 1), start,
-		    end - start, PROT_READ);
+	map_image_part(pt, (char *)(uintptr_t)start, (char *)(uintptr_t)end, va_offset,
+		       PROT_READ);
 }
 
 static uint64_t tcr_value(bool vhe)
 {
-	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+	uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+	uint64_t parange = mmfr0 & 0xf;
+	uint64_t asid16 = ((mmfr0 >> 4) & 0xf) == 2 ? 1 : 0;
 	/* 48-bit VAs, inner/outer write-back, inner shareable walks, 4K granule. */
 	uint64_t walk0 = 16 | (1UL << 8) | (1UL << 10) | (3UL << 12);
 
@@ -138,7 +142,7 @@ static uint64_t tcr_value(bool vhe)
 		return walk0 | (parange << 16) | (1UL << 23) | (1UL << 31);
 	/* EL1 layout: T1SZ=16, TG1=4K, IPS, 16-bit ASIDs. */
 	return walk0 | (16UL << 16) | (1UL << 24) | (1UL << 26) | (3UL << 28) |
-	       (2UL << 30) | (parange << 32) | (1UL << 36);
+	       (2UL << 30) | (parange << 32) | (asid16 << 36);
 }
 
 struct mmu_boot_config *early_mmu_setup(paddr_t image_pa, uint64_t va_offset,
@@ -189,5 +193,5 @@ struct mmu_boot_config *early_mmu_setup(paddr_t image_pa, uint64_t va_offset,
 		cfg->sctlr = SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA |
 			     SCTLR_I | SCTLR_WXN;
 	}
-	return cfg;
+	return *PC_RELATIVE(&early_map_failed) ? NULL : cfg;
 }

@@ -35,6 +35,8 @@ uint64_t pgtable_s1_attrs(enum pt_regime regime, unsigned prot)
 		d |= DESC_AP_RO;
 
 	if (regime == PT_EL2) {
+		/* One privilege level: AP[1] is RES1 (as KVM's nVHE tables have it). */
+		d |= DESC_AP_USER;
 		if (!(prot & PROT_EXEC))
 			d |= DESC_XN;
 		return d;
@@ -275,6 +277,8 @@ static int check_range(uint64_t va, paddr_t pa, size_t size)
 		return PT_ERR_ALIGN;
 	if (size == 0 || va + size < va || va + size > (1UL << PT_VA_BITS))
 		return PT_ERR_RANGE;
+	if (pa + size < pa || pa + size > (1UL << PT_VA_BITS))
+		return PT_ERR_RANGE;	/* output addresses are 48 bits too */
 	return PT_OK;
 }
 
@@ -307,7 +311,8 @@ int pgtable_unmap(struct pgtable *pt, uint64_t va, size_t size)
 
 	if (err)
 		return err;
-	return walk_set(pt, pt->root, 0, va, 0, size, 0);
+	/* pa = va: aligned wherever va is, so whole blocks are removed whole. */
+	return walk_set(pt, pt->root, 0, va, va, size, 0);
 }
 
 bool pgtable_lookup(const struct pgtable *pt, uint64_t va, paddr_t *pa,

@@ -48,15 +48,34 @@ static inline uint64_t arch_counter_freq(void)
 /* True if the CPU implements FEAT_VHE (and elvisor runs with E2H = 1). */
 bool arch_has_vhe(void);
 
-/* Wait for an interrupt / wake another CPU's WFE. */
+/* Wait for an interrupt without taking it (interrupts stay as they are). */
 static inline void arch_wait_for_interrupt(void)
 {
 	__asm__ volatile("dsb sy; wfi" ::: "memory");
 }
 
+/*
+ * The hypervisor runs with interrupts masked and takes them only here:
+ * wait (WFI wakes on a pending interrupt even while it is masked), then
+ * open a window in which the pending interrupt is taken, and mask again.
+ * Called with interrupts masked, after checking that there is nothing to
+ * do: an interrupt arriving after that check is not lost, it ends the WFI.
+ */
+static inline void arch_idle_wait(void)
+{
+	__asm__ volatile("dsb sy; wfi; msr daifclr, #3; isb; msr daifset, #3"
+			 ::: "memory");
+}
+
 static inline void arch_irq_enable(void)
 {
 	__asm__ volatile("msr daifclr, #3" ::: "memory");
+}
+
+/* Asynchronous aborts are always reported (never masked after boot). */
+static inline void arch_serror_enable(void)
+{
+	__asm__ volatile("msr daifclr, #4" ::: "memory");
 }
 
 static inline void arch_irq_disable(void)
@@ -76,6 +95,11 @@ static inline uint64_t arch_irq_save(void)
 static inline void arch_irq_restore(uint64_t daif)
 {
 	__asm__ volatile("msr daif, %0" : : "r"(daif) : "memory");
+}
+
+static inline void dsb_ish_barrier(void)
+{
+	__asm__ volatile("dsb ish" ::: "memory");
 }
 
 static inline void arch_cpu_relax(void)

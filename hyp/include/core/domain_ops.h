@@ -27,6 +27,12 @@ void domains_print(void);
 /* Under elvisor.test=guests: check on the test domains, end the run when done. */
 void domains_watch_tests(void);
 
+/*
+ * elvisor.test=shares: print each vCPU's share of its pCPU against what its
+ * weight entitles it to; returns how many are off by more than tolerance.
+ */
+unsigned domains_check_shares(unsigned tolerance_pct);
+
 struct vcpu *domain_vcpu_by_mpidr(struct domain *d, uint64_t mpidr);
 
 #endif

@@ -12,6 +12,9 @@
 int mm_init(const struct platform *plat, paddr_t image_pa, size_t image_size,
 	    paddr_t dtb_pa);
 
+/* Whether [pa, pa + size) overlaps any RAM bank. */
+bool mm_overlaps_ram(paddr_t pa, size_t size);
+
 bool mm_alloc_pages(size_t npages, size_t align_pages, paddr_t *pa);
 bool mm_alloc_zeroed_pages(size_t npages, paddr_t *pa);
 void mm_free_pages(paddr_t pa, size_t npages);

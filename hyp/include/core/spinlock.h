@@ -26,7 +26,7 @@ static inline void spin_lock(spinlock_t *l)
 
 static inline bool spin_trylock(spinlock_t *l)
 {
-	uint32_t owner = atomic_load_explicit(&l->owner, memory_order_relaxed);
+	uint32_t owner = atomic_load_explicit(&l->owner, memory_order_acquire);
 	uint32_t expected = owner;
 
 	return atomic_compare_exchange_strong_explicit(&l->next, &expected, owner + 1,

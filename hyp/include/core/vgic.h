@@ -31,6 +31,12 @@ int vgic_domain_init(struct domain *d);		/* state + MMIO regions */
 void vgic_domain_destroy(struct domain *d);
 int vgic_vcpu_init(struct vcpu *v);		/* after vgic_domain_init */
 void vgic_vcpu_reset(struct vcpu *v);		/* PSCI CPU_ON / domain reset */
+/*
+ * Domain reset: every vCPU's redistributor (vgic_vcpu_reset) and the
+ * distributor (SPIs disabled, idle, routed to vCPU 0; GICD_CTLR = 0).
+ * Call while none of its vCPUs is loaded anywhere.
+ */
+void vgic_domain_reset(struct domain *d);
 
 /* Make an SGI/PPI (intid < 32) pending on one vCPU; kicks it. */
 void vgic_inject_private(struct vcpu *v, uint32_t intid);
