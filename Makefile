@@ -1,7 +1,9 @@
 # elvisor: top-level build.
-#   make                  build the hypervisor (gcc) into build/gcc/elvisor.bin
-#   make TOOLCHAIN=clang  build it with clang/lld into build/clang/
-#   make run              boot it in QEMU with an interactive console
+#   make                  build the hypervisor (gcc) into build/gcc/elvisor.bin,
+#                         and the test guests into build/gcc/guests/
+#   make TOOLCHAIN=clang  the same with clang/lld into build/clang/
+#   make run              boot it in QEMU with the demo manifest and a console
+#   make run MANIFEST=configs/foo.dts   ... with your own manifest
 #   make test             every test: host unit tests and QEMU scenarios, gcc and clang
 #   make clean
 # `run` and `test` install what is missing first (scripts/deps.sh).
@@ -50,8 +52,8 @@ HYP_SRCS := $(wildcard hyp/arch/arm64/*.c hyp/arch/arm64/*.S hyp/core/*.c \
 	hyp/drivers/*.c hyp/lib/*.c)
 HYP_OBJS := $(patsubst %,$(OUT)/%.o,$(HYP_SRCS))
 
-.PHONY: all deps run test clean unit-tests
-all: $(OUT)/elvisor.bin
+.PHONY: all deps run test clean unit-tests guests
+all: $(OUT)/elvisor.bin guests
 
 $(LIBFDT_A):
 	sh scripts/deps.sh $(CACHE)
@@ -90,6 +92,15 @@ $(OUT)/elvisor.bin: $(OUT)/elvisor.elf
 	$(Q)sh scripts/check-image.sh $@ $< $(READELF)
 
 include tests/unit/unit.mk
+include guests/guests.mk
+
+# --- the boot archive: a manifest and the images it names -------------------
+MANIFEST ?= configs/demo.dts
+RUN_INITRD := $(OUT)/initrd-$(notdir $(basename $(MANIFEST))).cpio
+
+$(RUN_INITRD): $(MANIFEST) scripts/mkinitrd.sh guests
+	$(call say,CPIO,$@)
+	$(Q)sh scripts/mkinitrd.sh $(MANIFEST) $@ $(GUESTS_OUT)
 
 # --- running -----------------------------------------------------------------
 QEMU_CPU ?= max,pauth-impdef=on
@@ -97,12 +108,12 @@ QEMU_GIC ?= 3
 QEMU_SMP ?= 4
 QEMU_MEM ?= 512
 
-run: deps all
+run: deps all $(if $(INITRD),,$(RUN_INITRD))
 	@echo "elvisor: starting QEMU. Leave with Ctrl-A then X."
 	qemu-system-aarch64 -M virt,virtualization=on,gic-version=$(QEMU_GIC) \
 		-cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic -nic none \
 		-semihosting -kernel $(OUT)/elvisor.bin $(if $(BOOTARGS),-append "$(BOOTARGS)") \
-		$(if $(INITRD),-initrd $(INITRD))
+		-initrd $(if $(INITRD),$(INITRD),$(RUN_INITRD))
 
 test: deps
 	$(MAKE) TOOLCHAIN=gcc all

@@ -349,8 +349,9 @@ static bool domain_running_anywhere(struct domain *d)
 
 static void reset_domain(struct domain *d)
 {
+	vgic_domain_reset(d);
 	for (unsigned i = 0; i < d->nvcpus; i++)
-		vgic_vcpu_reset(d->vcpu[i]);
+		d->vcpu[i]->vtimer_line = false;
 	if (load_images(d)) {
 		pr_err("%s: reset failed, the domain stays off\n", d->name);
 		return;

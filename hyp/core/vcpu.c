@@ -50,27 +50,46 @@ static struct timer_event *wakeup_event(struct vcpu *v)
 	return &vtimer_wakeup[(v->dom->id - 1) * MAX_VCPUS + v->id];
 }
 
+/*
+ * The virtual timer is a level-sensitive line into the vGIC, as the
+ * architecture has it: high while the timer is enabled, unmasked and due.
+ * The guest's own CNTV_CTL is never touched. While the line is high the
+ * physical PPI is masked at the GIC (it would fire again and again); when
+ * the guest EOIs the virtual interrupt, the resample hook looks at the
+ * timer again and, if the guest moved or disabled it, lowers the line and
+ * unmasks the physical PPI.
+ */
+static void vtimer_raise(struct vcpu *v)
+{
+	v->vtimer_line = true;
+	vgic_set_private_level(v, VGIC_VTIMER_PPI, true);
+}
+
 /* The guest's virtual timer fired while the vCPU was loaded. */
 static void vtimer_irq(uint32_t intid, void *ctx)
 {
 	struct vcpu *v = current_vcpu();
 
-	(void)intid;
 	(void)ctx;
-	if (!v)
-		return;		/* raced with a deschedule, which masked it */
-	arch_vtimer_mask_live();
-	vgic_inject_private(v, VGIC_VTIMER_PPI);
+	gic_disable(intid);
+	if (v)
+		vtimer_raise(v);
 }
 
-/* ...or while it was not: the software timer stands in for it. */
+/* The guest EOI'd the timer interrupt (v is loaded on this pCPU). */
+static void vtimer_resample(struct vcpu *v, uint32_t intid)
+{
+	if (arch_vtimer_live_asserted())
+		return;		/* still due: it is delivered again */
+	v->vtimer_line = false;
+	vgic_set_private_level(v, intid, false);
+	gic_enable(intid, true);
+}
+
+/* The timer came due while the vCPU was not loaded. */
 static void vtimer_wakeup_fired(struct timer_event *ev)
 {
-	struct vcpu *v = ev->arg;
-
-	/* Masked like the hardware path, so it does not fire again at load. */
-	v->ctx.timer.ctl |= 2;	/* CNTV_CTL.IMASK */
-	vgic_inject_private(v, VGIC_VTIMER_PPI);
+	vtimer_raise(ev->arg);
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -113,11 +132,17 @@ static void vcpu_load(struct vcpu *v)
 		v->power_on_pending = false;
 		arch_vcpu_reset(&v->ctx, v->on_entry, v->on_context);
 		vgic_vcpu_reset(v);
+		v->vtimer_line = false;
 	}
 	timer_event_cancel(wakeup_event(v));
 	loaded[this_cpu_id()] = v;
 	arch_vcpu_load(v);
 	vgic_vcpu_load(v);
+	/* The physical PPI stays masked while this vCPU's line is high. */
+	if (v->vtimer_line)
+		gic_disable(VGIC_VTIMER_PPI);
+	else
+		gic_enable(VGIC_VTIMER_PPI, true);
 }
 
 static void vcpu_put(struct vcpu *v)
@@ -129,7 +154,7 @@ static void vcpu_put(struct vcpu *v)
 	arch_vcpu_put(v);
 	loaded[this_cpu_id()] = NULL;
 	deadline = arch_vtimer_deadline(&v->ctx, v->dom->cntvoff, &armed);
-	if (armed && v->state != VCPU_OFF)
+	if (armed && !v->vtimer_line && v->state != VCPU_OFF)
 		timer_event_arm(wakeup_event(v), v->pcpu, deadline);
 }
 
@@ -207,6 +232,8 @@ int vcpu_global_init(void)
 		timer_event_init(&vtimer_wakeup[i], vtimer_wakeup_fired, NULL);
 	timer_events_init();
 	sched_init();
+	if (vgic_register_resample(VGIC_VTIMER_PPI, vtimer_resample))
+		return -1;
 	return irq_register(VGIC_VTIMER_PPI, vtimer_irq, NULL);
 }
 

@@ -25,6 +25,8 @@ Scenario syntax, in short (tests/qemu/README.md has the full reference):
     bootargs: elvisor.test=boot
     initrd: cpio manifest.dtb:517 apps/uart.elf:4096   (generated files)
     initrd: garbage 4096 | initrd: file path/from/repo/root
+    initrd: manifest configs/tests/x.dts   (scripts/mkinitrd.sh with the
+                                   guest images of build/<tc>/guests)
     boot: kernel                   (default: -kernel/-append/-initrd)
     boot: shim DTB                 (DTB = qemu none bad-magic truncated
                                    no-memory gic-v5; see README)
@@ -58,6 +60,7 @@ import traceback
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCENARIO_DIR = os.path.join(ROOT, "tests", "qemu", "scenarios")
 SHIM_SOURCE = os.path.join(ROOT, "tests", "qemu", "bootshim.S")
+MKINITRD = os.path.join(ROOT, "scripts", "mkinitrd.sh")
 CROSS = "aarch64-linux-gnu-"
 
 RAM_BASE = 0x40000000
@@ -99,6 +102,7 @@ class Scenario:
         self.maps = {}          # name -> (source var, {value: result})
         self.bootargs = ""
         self.initrd = None      # ("cpio", [(name, size)]) / ("garbage", n) / ("file", p)
+                                # / ("manifest", p)
         self.boot = ("kernel", None)
         self.checks = []        # (key, pattern, line number)
         self.exit = "0"
@@ -212,10 +216,13 @@ def parse_matrix(value):
     return matrix
 
 
+INITRD_USAGE = "initrd: cpio NAME:SIZE ... | garbage SIZE | file PATH | manifest PATH.dts"
+
+
 def parse_initrd(value):
     words = value.split()
     if not words:
-        raise ScenarioError("initrd: cpio NAME:SIZE ... | garbage SIZE | file PATH")
+        raise ScenarioError(INITRD_USAGE)
     kind = words[0]
     if kind == "cpio" and len(words) > 1:
         files = []
@@ -228,9 +235,9 @@ def parse_initrd(value):
         return ("cpio", files)
     if kind == "garbage" and len(words) == 2 and words[1].isdigit() and int(words[1]) > 0:
         return ("garbage", int(words[1]))
-    if kind == "file" and len(words) == 2:
-        return ("file", words[1])
-    raise ScenarioError("initrd: cpio NAME:SIZE ... | garbage SIZE | file PATH")
+    if kind in ("file", "manifest") and len(words) == 2:
+        return (kind, words[1])
+    raise ScenarioError(INITRD_USAGE)
 
 
 VAR_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)\}")
@@ -409,7 +416,27 @@ def file_contents(name, size):
     return (unit * (size // len(unit) + 1))[:size]
 
 
-def make_initrd(scn, workdir, log):
+def guests_dir(ctx, tc):
+    return os.path.join(ctx.build, tc, "guests")
+
+
+def count_cpio_members(path):
+    """Members of a newc cpio archive, the trailer not counted."""
+    with open(path, "rb") as f:
+        data = f.read()
+    count, off = 0, 0
+    while off + 110 <= len(data) and data[off:off + 6] in (b"070701", b"070702"):
+        filesize = int(data[off + 54:off + 62], 16)
+        namesize = int(data[off + 94:off + 102], 16)
+        name = data[off + 110:off + 110 + namesize - 1]
+        if name == b"TRAILER!!!":
+            return count
+        count += 1
+        off = align_up(align_up(off + 110 + namesize, 4) + filesize, 4)
+    raise SetupError("%s: not a complete newc cpio archive" % path)
+
+
+def make_initrd(ctx, scn, env, workdir, log):
     kind, arg = scn.initrd
     path = os.path.join(workdir, "initrd.img")
     if kind == "cpio":
@@ -424,6 +451,13 @@ def make_initrd(scn, workdir, log):
         with open(path, "wb") as f:
             f.write(archive)
         files = len(arg)
+    elif kind == "manifest":
+        # The boot archive of a manifest: manifest.dtb and the guest images
+        # (and any other file) it names, found in build/<tc>/guests.
+        src = arg if os.path.isabs(arg) else os.path.join(ROOT, arg)
+        script = [MKINITRD] if os.access(MKINITRD, os.X_OK) else ["sh", MKINITRD]
+        helper(script + [src, path, guests_dir(ctx, env["tc"])], log)
+        files = count_cpio_members(path)
     elif kind == "garbage":
         pattern = b"elvisor test: this initrd is deliberately not a cpio archive\n"
         with open(path, "wb") as f:
@@ -634,7 +668,7 @@ def run_scenario_test(ctx, test):
         env = dict(test.env)
         initrd = None
         if scn.initrd:
-            initrd = make_initrd(scn, workdir, log)
+            initrd = make_initrd(ctx, scn, test.env, workdir, log)
             env["initrd_size"], env["initrd_files"] = initrd[1], initrd[2]
         bootargs = substitute(scn.bootargs, env)
         argv = [ctx.qemu] + machine_args(env) + COMMON_ARGS
@@ -805,6 +839,18 @@ def preflight(ctx, tests, units):
             needs |= {"fdtget", "fdtput", CROSS + "as", CROSS + "ld", CROSS + "objcopy"}
         if t.scn.initrd and t.scn.initrd[0] == "cpio":
             needs.add("cpio")
+        if t.scn.initrd and t.scn.initrd[0] == "manifest":
+            needs |= {"cpio", "dtc", "fdtget"}
+    manifest_tcs = sorted({t.env["tc"] for t in tests
+                           if t.scn.initrd and t.scn.initrd[0] == "manifest"})
+    if manifest_tcs and not os.path.isfile(MKINITRD):
+        problems.append("%s not found (it builds the boot archive of a manifest)"
+                        % display_path(MKINITRD))
+    for tc in manifest_tcs:
+        if not os.path.isdir(guests_dir(ctx, tc)):
+            problems.append("guest images not found: %s (build them first, e.g. "
+                            "make -f guests/guests.mk TOOLCHAIN=%s guests)"
+                            % (display_path(guests_dir(ctx, tc)), tc))
     for tool in sorted(needs):
         if not shutil.which(tool):
             problems.append("%s not found (Debian: device-tree-compiler, "

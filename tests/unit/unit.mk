@@ -27,7 +27,7 @@ UNIT_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wundef -Wvla
 UNIT_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-	$(UNIT_WARN) $(UNIT_SANITIZE) -Ihyp/include -MMD -MP \
+	$(UNIT_WARN) $(UNIT_SANITIZE) -Itests/unit/shim -Ihyp/include -MMD -MP \
 	-DUNIT_FIXTURE_DIR='"$(abspath $(UNIT_OUT))"'
 UNIT_LDFLAGS := $(UNIT_SANITIZE)
 UNIT_LDLIBS := -lfdt
@@ -36,6 +36,7 @@ UNIT_HYP_SRCS := hyp/lib/format.c hyp/lib/cpio.c hyp/lib/page_alloc.c \
 	hyp/core/platform.c hyp/core/bootargs.c hyp/arch/arm64/esr.c \
 	hyp/core/manifest.c
 UNIT_HYP_SRCS += hyp/arch/arm64/pgtable.c
+UNIT_HYP_SRCS += hyp/core/vgic.c hyp/core/vgic_mmio.c hyp/core/vgic_lr.c
 UNIT_TEST_SRCS := $(wildcard $(UNIT_DIR)/*.c)
 UNIT_STRING_OBJ := $(UNIT_OBJ)/hyp/lib/string-prefixed.o
 UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ)/%.o,$(UNIT_HYP_SRCS) $(UNIT_TEST_SRCS))

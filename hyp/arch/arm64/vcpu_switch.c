@@ -330,10 +330,13 @@ void arch_inject_iabt(struct vcpu_context *ctx, uint64_t far)
 	inject_sync(ctx, ec << 26 | ESR_IL | FSC_SYNC_EXTERNAL, far, true);
 }
 
-void arch_vtimer_mask_live(void)
+bool arch_vtimer_live_asserted(void)
 {
-	EL1_WRITE(CNTV_CTL_EL02, cntv_ctl_el0,
-		  EL1_READ(CNTV_CTL_EL02, cntv_ctl_el0) | CNT_CTL_IMASK);
+	uint64_t ctl = EL1_READ(CNTV_CTL_EL02, cntv_ctl_el0);
+
+	/* ISTATUS: the condition is met; the output is asserted unless masked. */
+	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
+	       (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
 }
 
 uint64_t arch_vtimer_deadline(const struct vcpu_context *ctx, uint64_t cntvoff,

@@ -30,8 +30,8 @@ void arch_inject_undef(struct vcpu_context *ctx);
 void arch_inject_dabt(struct vcpu_context *ctx, uint64_t far);
 void arch_inject_iabt(struct vcpu_context *ctx, uint64_t far);
 
-/* The loaded guest's virtual timer fired: mask it until the guest re-arms it. */
-void arch_vtimer_mask_live(void);
+/* Whether the loaded guest's virtual timer output is asserted right now. */
+bool arch_vtimer_live_asserted(void);
 
 /* The guest's virtual counter now, and its vtimer deadline in host ticks. */
 uint64_t arch_vtimer_deadline(const struct vcpu_context *ctx, uint64_t cntvoff,

@@ -80,6 +80,7 @@ struct vcpu {
 	uint64_t blocked_since;
 
 	struct vgic_cpu *vgic;
+	bool vtimer_line;		/* virtual timer output (vcpu.c) */
 	struct vcpu_stats stats;
 };
 

@@ -1,0 +1,115 @@
+# guests/guests.mk: the bare-metal EL1 test guests and their library.
+#
+#   make -f guests/guests.mk TOOLCHAIN=gcc guests     (or TOOLCHAIN=clang)
+#
+# builds build/<toolchain>/guests/<name>.bin (raw arm64 Images linked at
+# 0x40080000) and <name>.elf for disassembly. GUESTS_BAREMETAL=1 builds
+# debug variants into build/<toolchain>/guests-baremetal/ that run without
+# the hypervisor, straight under QEMU at EL1 (PL011 console, PSCI SYSTEM_OFF
+# at the end):
+#   qemu-system-aarch64 -M virt,gic-version=3 -cpu max -nographic -nic none \
+#       -smp 4 -kernel build/gcc/guests-baremetal/hello.bin
+#
+# Included by the top-level Makefile: every variable here starts with
+# GUESTS_, and this file does not change the default goal of its includer.
+
+GUESTS_PREV_DEFAULT_GOAL := $(.DEFAULT_GOAL)
+
+TOOLCHAIN ?= gcc
+GUESTS_BUILD ?= build
+GUESTS_SRC := guests
+ifeq ($(GUESTS_BAREMETAL),1)
+  GUESTS_OUT := $(GUESTS_BUILD)/$(TOOLCHAIN)/guests-baremetal
+  GUESTS_MODE_CFLAGS := -DGUEST_BAREMETAL
+else
+  GUESTS_OUT := $(GUESTS_BUILD)/$(TOOLCHAIN)/guests
+  GUESTS_MODE_CFLAGS :=
+endif
+
+ifeq ($(TOOLCHAIN),gcc)
+  GUESTS_CROSS ?= aarch64-linux-gnu-
+  GUESTS_CC := $(GUESTS_CROSS)gcc
+  GUESTS_LD := $(GUESTS_CROSS)ld
+  GUESTS_OBJCOPY := $(GUESTS_CROSS)objcopy
+  GUESTS_READELF := $(GUESTS_CROSS)readelf
+  # No outlined atomics (libgcc), no loop-to-memset inside memset itself.
+  GUESTS_TC_CFLAGS := -mno-outline-atomics -fno-tree-loop-distribute-patterns
+else ifeq ($(TOOLCHAIN),clang)
+  GUESTS_CC := clang --target=aarch64-none-elf
+  GUESTS_LD := ld.lld
+  GUESTS_OBJCOPY := llvm-objcopy
+  GUESTS_READELF := llvm-readelf
+  GUESTS_TC_CFLAGS :=
+else
+  $(error TOOLCHAIN must be gcc or clang, not '$(TOOLCHAIN)')
+endif
+
+# The test guests, one raw Image each. A name is guests/<name>.c.
+GUESTS_NAMES := hello smp timer sgi psci isolation-attacker isolation-victim \
+	hostile cpu-bound sysoff reset
+
+GUESTS_LIB_SRCS := $(wildcard $(GUESTS_SRC)/lib/*.c $(GUESTS_SRC)/lib/*.S)
+GUESTS_LIB_OBJS := $(patsubst $(GUESTS_SRC)/%,$(GUESTS_OUT)/obj/%.o,$(GUESTS_LIB_SRCS))
+GUESTS_MAIN_OBJS := $(patsubst %,$(GUESTS_OUT)/obj/%.c.o,$(GUESTS_NAMES))
+GUESTS_BINS := $(patsubst %,$(GUESTS_OUT)/%.bin,$(GUESTS_NAMES))
+GUESTS_ELFS := $(patsubst %,$(GUESTS_OUT)/%.elf,$(GUESTS_NAMES))
+GUESTS_LDS := $(GUESTS_SRC)/lib/guest.lds
+
+GUESTS_WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wpointer-arith -Wundef -Wvla
+# -mstrict-align: with the MMU off all data accesses are Device memory,
+# where an unaligned access faults. -fno-pic: linked at a fixed address.
+GUESTS_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(GUESTS_CC) -print-file-name=include) \
+	-O2 -g -march=armv8-a -mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
+	-fno-stack-protector -fno-common -fno-strict-aliasing \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	$(GUESTS_WARNINGS) $(GUESTS_TC_CFLAGS) $(GUESTS_MODE_CFLAGS) \
+	-I$(GUESTS_SRC)/lib -MMD -MP
+GUESTS_ASFLAGS := $(filter-out -std=c11,$(GUESTS_CFLAGS)) -D__ASSEMBLER__
+GUESTS_LDFLAGS := -nostdlib -static --no-dynamic-linker -z noexecstack -z max-page-size=4096 \
+	--build-id=none -T $(GUESTS_LDS)
+
+ifneq ($(V),1)
+  GUESTS_Q := @
+  guests_say = @echo "  $(1)	$(2)"
+endif
+
+.PHONY: guests guests-clean
+guests: $(GUESTS_BINS)
+
+guests-clean:
+	rm -rf $(GUESTS_BUILD)/gcc/guests $(GUESTS_BUILD)/clang/guests \
+		$(GUESTS_BUILD)/gcc/guests-baremetal $(GUESTS_BUILD)/clang/guests-baremetal
+
+# Static pattern rules: they win over the includer's implicit rules.
+$(filter %.c.o,$(GUESTS_LIB_OBJS) $(GUESTS_MAIN_OBJS)): $(GUESTS_OUT)/obj/%.c.o: \
+		$(GUESTS_SRC)/%.c $(GUESTS_SRC)/guests.mk
+	@mkdir -p $(dir $@)
+	$(call guests_say,CC,$@)
+	$(GUESTS_Q)$(GUESTS_CC) $(GUESTS_CFLAGS) -c $< -o $@
+
+$(filter %.S.o,$(GUESTS_LIB_OBJS)): $(GUESTS_OUT)/obj/%.S.o: $(GUESTS_SRC)/%.S \
+		$(GUESTS_SRC)/guests.mk
+	@mkdir -p $(dir $@)
+	$(call guests_say,AS,$@)
+	$(GUESTS_Q)$(GUESTS_CC) $(GUESTS_ASFLAGS) -c $< -o $@
+
+$(GUESTS_ELFS): $(GUESTS_OUT)/%.elf: $(GUESTS_OUT)/obj/%.c.o $(GUESTS_LIB_OBJS) $(GUESTS_LDS)
+	$(call guests_say,LD,$@)
+	$(GUESTS_Q)$(GUESTS_LD) $(GUESTS_LDFLAGS) -o $@ $< $(GUESTS_LIB_OBJS) -Map $(@:.elf=.map)
+
+$(GUESTS_BINS): $(GUESTS_OUT)/%.bin: $(GUESTS_OUT)/%.elf
+	$(call guests_say,IMAGE,$@)
+	$(GUESTS_Q)$(GUESTS_OBJCOPY) -O binary $< $@
+	$(GUESTS_Q)sh scripts/check-image.sh $@ $< $(GUESTS_READELF)
+
+-include $(GUESTS_LIB_OBJS:.o=.d) $(GUESTS_MAIN_OBJS:.o=.d)
+
+# Standalone (make -f guests/guests.mk): build the guests by default.
+# Included: leave the includer's default goal alone, set or not yet set.
+ifeq ($(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))
+  .DEFAULT_GOAL := guests
+else
+  .DEFAULT_GOAL := $(GUESTS_PREV_DEFAULT_GOAL)
+endif
