@@ -19,7 +19,7 @@ die() {
 }
 
 usage() {
-	echo "usage: scripts/mkinitrd.sh MANIFEST.dts OUTPUT.cpio DIR..." >&2
+	echo "usage: scripts/mkinitrd.sh [--missing-ok] MANIFEST.dts OUTPUT.cpio DIR..." >&2
 	echo "  Finds the files the manifest names in the DIRs (first match wins)" >&2
 	echo "  and writes them with manifest.dtb as a cpio newc archive." >&2
 	exit 2
@@ -30,6 +30,13 @@ need() {
 		die "'$1' not found (Debian package: $2); 'sh scripts/deps.sh' installs it"
 }
 
+# --missing-ok: a file the manifest names but no DIR has is left out with a
+# warning instead of stopping, so the hypervisor's own check can be tested.
+missing_ok=0
+if [ "${1:-}" = --missing-ok ]; then
+	missing_ok=1
+	shift
+fi
 [ $# -ge 3 ] || usage
 manifest=$1
 output=$2
@@ -98,8 +105,12 @@ add() {
 	if [ -e "$root/$name" ] || [ -L "$root/$name" ]; then
 		return 0
 	fi
-	path=$(find_file "$name" "$@") ||
-		die "/elvisor/$node: $prop: \"$name\" not found in: $*"
+	if ! path=$(find_file "$name" "$@"); then
+		[ "$missing_ok" = 1 ] ||
+			die "/elvisor/$node: $prop: \"$name\" not found in: $*"
+		echo "$prog: warning: /elvisor/$node: $prop: \"$name\" not found, left out" >&2
+		return 0
+	fi
 	case $path in
 	/*) ;;
 	*) path=$(pwd)/$path ;;

@@ -149,7 +149,7 @@ static bool prepare_guests(void)
 }
 
 /* elvisor.test=shares: after SHARES_TEST_MS of CPU-bound guests, judge. */
-#define SHARES_TEST_MS 1500
+#define SHARES_TEST_MS 600
 #define SHARES_TOLERANCE_PCT 5
 
 static void judge_shares(struct timer_event *ev)

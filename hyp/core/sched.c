@@ -3,8 +3,10 @@
  * time scaled by SCHED_WEIGHT_DEFAULT / weight, so over any long window
  * CPU-bound vCPUs on one pCPU receive time in proportion to their weights.
  * A vCPU that wakes after blocking has its vruntime raised to the queue's
- * current minimum less one slice: it gets the CPU soon (latency) without
- * being owed all the time it slept (fairness).
+ * minimum less one slice: it gets the CPU soon (latency) without being
+ * owed all the time it slept (fairness). The minimum is a per-queue value
+ * that only moves forward, so it holds even when every other vCPU of the
+ * pCPU is asleep at that moment.
  */
 #include "core/percpu.h"
 #include "core/sched.h"
@@ -16,6 +18,7 @@
 struct runqueue {
 	spinlock_t lock;
 	struct vcpu *vcpus;		/* every vCPU placed here */
+	uint64_t min_vruntime;		/* monotonic: the least vruntime seen runnable */
 	_Atomic bool need_resched;
 	struct timer_event slice_end;
 };
@@ -67,6 +70,8 @@ struct vcpu *sched_pick(void)
 	for (struct vcpu *v = rq->vcpus; v; v = v->rq_next)
 		if (v->state == VCPU_RUNNABLE && (!best || v->vruntime < best->vruntime))
 			best = v;
+	if (best && best->vruntime > rq->min_vruntime)
+		rq->min_vruntime = best->vruntime;
 	spin_unlock(&rq->lock);
 	return best;
 }
@@ -99,7 +104,9 @@ void sched_wake(struct vcpu *v)
 	uint64_t flags = spin_lock_irqsave(&rq->lock);
 	uint64_t min = min_vruntime_locked(rq, v);
 
-	if (min != UINT64_MAX && min > slice_ticks && v->vruntime < min - slice_ticks)
+	if (min == UINT64_MAX || min < rq->min_vruntime)
+		min = rq->min_vruntime;
+	if (min > slice_ticks && v->vruntime < min - slice_ticks)
 		v->vruntime = min - slice_ticks;
 	if (v->state == VCPU_BLOCKED)
 		v->stats.ns_blocked += timer_now() - v->blocked_since;

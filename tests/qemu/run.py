@@ -72,7 +72,7 @@ INITRD_VARS = ("initrd_size", "initrd_files")
 DTB_VARIANTS = ("qemu", "none", "bad-magic", "truncated", "no-memory", "gic-v5")
 CHECK_KEYS = ("expect", "expect-re", "then", "then-re", "forbid", "forbid-re")
 KEYS = ("name", "description", "matrix", "map", "bootargs", "initrd", "boot",
-        "exit", "timeout") + CHECK_KEYS
+        "exit", "timeout", "tcg", "icount") + CHECK_KEYS
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -107,6 +107,8 @@ class Scenario:
         self.checks = []        # (key, pattern, line number)
         self.exit = "0"
         self.timeout = DEFAULT_TIMEOUT
+        self.tcg = "multi"      # QEMU's TCG threading: multi or single
+        self.icount = False     # -icount shift=0,sleep=off: time = instructions
 
 
 def strip_quotes(value):
@@ -180,6 +182,14 @@ def parse_line(scn, key, value, lineno):
         if value != "nonzero" and not (value.isdigit() and int(value) <= 255):
             raise ScenarioError("exit: a status 0..255 or 'nonzero'")
         scn.exit = value
+    elif key == "icount":
+        if value not in ("yes", "no"):
+            raise ScenarioError("icount: 'yes' (virtual time counts instructions) or 'no'")
+        scn.icount = value == "yes"
+    elif key == "tcg":
+        if value not in ("multi", "single"):
+            raise ScenarioError("tcg: 'multi' (a host thread per vCPU) or 'single'")
+        scn.tcg = value
     elif key == "timeout":
         try:
             scn.timeout = float(value)
@@ -456,7 +466,9 @@ def make_initrd(ctx, scn, env, workdir, log):
         # (and any other file) it names, found in build/<tc>/guests.
         src = arg if os.path.isabs(arg) else os.path.join(ROOT, arg)
         script = [MKINITRD] if os.access(MKINITRD, os.X_OK) else ["sh", MKINITRD]
-        helper(script + [src, path, guests_dir(ctx, env["tc"])], log)
+        # --missing-ok: a missing image is the hypervisor's to report (and a
+        # scenario's to expect), not a setup failure.
+        helper(script + ["--missing-ok", src, path, guests_dir(ctx, env["tc"])], log)
         files = count_cpio_members(path)
     elif kind == "garbage":
         pattern = b"elvisor test: this initrd is deliberately not a cpio archive\n"
@@ -671,7 +683,12 @@ def run_scenario_test(ctx, test):
             initrd = make_initrd(ctx, scn, test.env, workdir, log)
             env["initrd_size"], env["initrd_files"] = initrd[1], initrd[2]
         bootargs = substitute(scn.bootargs, env)
-        argv = [ctx.qemu] + machine_args(env) + COMMON_ARGS
+        # icount needs single-threaded TCG; it makes guest-visible time
+        # independent of how busy the host is.
+        tcg = "single" if scn.icount else scn.tcg
+        argv = [ctx.qemu, "-accel", "tcg,thread=" + tcg] + machine_args(env) + COMMON_ARGS
+        if scn.icount:
+            argv += ["-icount", "shift=0,sleep=off"]
         if scn.boot[0] == "kernel":
             argv += ["-kernel", image, "-append", bootargs]
             if initrd:
