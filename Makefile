@@ -95,12 +95,17 @@ include tests/unit/unit.mk
 include guests/guests.mk
 
 # --- the boot archive: a manifest and the images it names -------------------
+# Files the manifest names are looked up in its own directory, then in
+# IMAGE_DIRS (yours), then among the test guests.
 MANIFEST ?= configs/demo.dts
+IMAGE_DIRS ?=
 RUN_INITRD := $(OUT)/initrd-$(notdir $(basename $(MANIFEST))).cpio
 
-$(RUN_INITRD): $(MANIFEST) scripts/mkinitrd.sh guests
+$(RUN_INITRD): $(MANIFEST) scripts/mkinitrd.sh guests FORCE
 	$(call say,CPIO,$@)
-	$(Q)sh scripts/mkinitrd.sh $(MANIFEST) $@ $(GUESTS_OUT)
+	$(Q)sh scripts/mkinitrd.sh $(MANIFEST) $@ $(dir $(MANIFEST)) $(IMAGE_DIRS) $(GUESTS_OUT)
+
+FORCE:
 
 # --- running -----------------------------------------------------------------
 QEMU_CPU ?= max,pauth-impdef=on
