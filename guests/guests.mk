@@ -14,9 +14,12 @@
 # GUESTS_, and this file does not change the default goal of its includer.
 
 GUESTS_PREV_DEFAULT_GOAL := $(.DEFAULT_GOAL)
+# Read on its own (make -f guests/guests.mk) or included by another makefile?
+GUESTS_STANDALONE := $(if $(filter 1,$(words $(MAKEFILE_LIST))),yes)
 
 TOOLCHAIN ?= gcc
-GUESTS_BUILD ?= build
+# The includer's BUILD if it has one (the top-level Makefile does).
+GUESTS_BUILD ?= $(if $(BUILD),$(BUILD),build)
 GUESTS_SRC := guests
 ifeq ($(GUESTS_BAREMETAL),1)
   GUESTS_OUT := $(GUESTS_BUILD)/$(TOOLCHAIN)/guests-baremetal
@@ -108,7 +111,7 @@ $(GUESTS_BINS): $(GUESTS_OUT)/%.bin: $(GUESTS_OUT)/%.elf
 
 # Standalone (make -f guests/guests.mk): build the guests by default.
 # Included: leave the includer's default goal alone, set or not yet set.
-ifeq ($(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))
+ifeq ($(GUESTS_STANDALONE),yes)
   .DEFAULT_GOAL := guests
 else
   .DEFAULT_GOAL := $(GUESTS_PREV_DEFAULT_GOAL)
