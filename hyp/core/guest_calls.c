@@ -11,14 +11,6 @@
 #include "core/vcpu.h"
 
 #define SMCCC_NOT_SUPPORTED ((uint64_t)-1)
-#define PSCI_VERSION_1_1 0x10001
-#define PSCI_FEATURES 0x8400000aU
-#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
-#define PSCI_CPU_ON_32 0x84000003U
-#define PSCI_AFFINITY_INFO_32 0x84000004U
-#define MIGRATE_NOT_REQUIRED 2
-#define AFFINITY_ON 0
-#define AFFINITY_OFF 1
 
 static bool entry_in_ram(struct domain *d, uint64_t entry)
 {
@@ -46,8 +38,8 @@ static int64_t vpsci_affinity_info(struct vcpu *v, uint64_t mpidr, uint64_t leve
 
 	if (!target || level != 0)
 		return PSCI_E_INVALID_PARAMS;
-	return target->state == VCPU_OFF && !target->power_on_pending ? AFFINITY_OFF
-								     : AFFINITY_ON;
+	return target->state == VCPU_OFF && !target->power_on_pending ? PSCI_AFFINITY_OFF
+								     : PSCI_AFFINITY_ON;
 }
 
 static bool psci_supported(uint32_t fn)
@@ -80,7 +72,7 @@ static void psci_call_from_guest(struct vcpu *v, uint64_t *r)
 		r[0] = psci_supported((uint32_t)r[1]) ? 0 : (uint64_t)(int64_t)PSCI_E_NOT_SUPPORTED;
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
-		r[0] = MIGRATE_NOT_REQUIRED;
+		r[0] = PSCI_MIGRATE_NOT_PRESENT;
 		break;
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:

@@ -1,0 +1,48 @@
+/*
+ * PSCI (Arm DEN 0022) function IDs and return codes: the ABI both sides of
+ * a PSCI call use. Shared by the hypervisor (as caller to firmware and as
+ * PSCI implementation for guests) and guests/lib.
+ */
+#ifndef ABI_PSCI_H
+#define ABI_PSCI_H
+
+#define PSCI_VERSION 0x84000000u
+#define PSCI_CPU_SUSPEND_64 0xc4000001u
+#define PSCI_CPU_OFF 0x84000002u
+#define PSCI_CPU_ON_32 0x84000003u
+#define PSCI_CPU_ON_64 0xc4000003u
+#define PSCI_AFFINITY_INFO_32 0x84000004u
+#define PSCI_AFFINITY_INFO_64 0xc4000004u
+#define PSCI_MIGRATE_64 0xc4000005u
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006u
+#define PSCI_MIGRATE_INFO_UP_CPU_64 0xc4000007u
+#define PSCI_SYSTEM_OFF 0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
+#define PSCI_FEATURES 0x8400000au
+#define PSCI_CPU_FREEZE 0x8400000bu
+#define PSCI_NODE_HW_STATE_64 0xc400000du
+#define PSCI_SYSTEM_SUSPEND_64 0xc400000eu
+#define PSCI_STAT_RESIDENCY_64 0xc4000010u
+#define PSCI_SYSTEM_RESET2_64 0xc4000012u
+#define PSCI_MEM_PROTECT 0x84000013u
+
+#define PSCI_VERSION_1_1 0x10001
+
+#define PSCI_SUCCESS 0
+#define PSCI_E_NOT_SUPPORTED (-1)
+#define PSCI_E_INVALID_PARAMS (-2)
+#define PSCI_E_DENIED (-3)
+#define PSCI_E_ALREADY_ON (-4)
+#define PSCI_E_ON_PENDING (-5)
+#define PSCI_E_INTERNAL_FAILURE (-6)
+#define PSCI_E_NOT_PRESENT (-7)
+#define PSCI_E_DISABLED (-8)
+#define PSCI_E_INVALID_ADDRESS (-9)
+
+/* AFFINITY_INFO results; MIGRATE_INFO_TYPE "no Trusted OS". */
+#define PSCI_AFFINITY_ON 0
+#define PSCI_AFFINITY_OFF 1
+#define PSCI_AFFINITY_ON_PENDING 2
+#define PSCI_MIGRATE_NOT_PRESENT 2
+
+#endif
