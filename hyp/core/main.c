@@ -25,12 +25,19 @@
 #include "drivers/timer.h"
 #include "lib/string.h"
 #include "arch/vcpu_switch.h"
+#include "arch/el0.h"
 #include "core/domain_ops.h"
 #include "core/timer_event.h"
 #include "core/vcpu.h"
 #include "core/vgic.h"
 
 #define TEST_WATCH_PERIOD_US 10000
+
+static void el0_init_on_cpu(void *arg)
+{
+	(void)arg;
+	el0_cpu_init();
+}
 
 static void init_guest_cpu(void *arg)
 {
@@ -233,6 +240,9 @@ void start_hypervisor(paddr_t dtb_pa, uint64_t va_offset)
 
 	atomic_store(&percpu_data[0].online, true);
 	printk("elvisor: %u CPUs online\n", smp_boot_secondaries(&platform));
+	/* Every CPU is past its MMU switch: the boot identity map can go. */
+	el0_cpu_init();
+	smp_call_all(el0_init_on_cpu, NULL);
 	initrd_list();
 	run_boot_mode();
 	cpu_idle_loop();

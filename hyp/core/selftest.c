@@ -6,6 +6,9 @@
 #include <stdatomic.h>
 
 #include "arch/boot.h"
+#include "arch/el0.h"
+#include "arch/vcpu_context.h"
+#include "core/irq.h"
 #include "arch/cpu.h"
 #include "arch/esr.h"
 #include "arch/mmu.h"
@@ -21,6 +24,9 @@
 #include "lib/string.h"
 
 static char reason[160];
+
+/* A test that does not apply to this machine returns this. */
+static const char SKIPPED[] = "skipped";
 
 #define FAIL(...) ({ format(reason, sizeof(reason), __VA_ARGS__); reason; })
 
@@ -268,6 +274,97 @@ static const char *test_all_cpus_online(void)
 	return NULL;
 }
 
+/*
+ * EL0 in the EL2&0 regime, the mechanism of the coming EL0 apps: code at
+ * EL0 runs from its own ASID-tagged table, returns with SVC, and cannot
+ * touch the hypervisor or write its read-only pages.
+ */
+#define EL0_CODE_VA 0x400000UL
+#define EL0_DATA_VA 0x401000UL
+#define EL0_RODATA_VA 0x402000UL
+#define EC_SVC64 0x15
+#define EC_IABT_LOW 0x20
+#define EC_DABT_LOW 0x24
+
+static const uint32_t el0_code[] = {
+	0x8b010000,	/* 0x00: add x0, x0, x1 */
+	0xd4000001,	/* 0x04: svc #0 */
+	0xf9400062,	/* 0x08: ldr x2, [x3] */
+	0xd4000021,	/* 0x0c: svc #1 */
+	0xf9000062,	/* 0x10: str x2, [x3] */
+	0xd4000041,	/* 0x14: svc #2 */
+};
+
+static uint64_t run_el0(struct el0_space *s, struct vcpu_context *ctx, uint64_t pc)
+{
+	uint64_t exit;
+
+	ctx->gprs.pc = pc;
+	while ((exit = el0_run(s, ctx)) == EXIT_IRQ)
+		irq_handle_pending();
+	return exit == EXIT_SYNC ? ctx->esr : ~0UL;
+}
+
+static const char *el0_checks(struct el0_space *s, uint64_t *data)
+{
+	static volatile uint64_t hyp_secret = 0x5ec7e7;
+	struct vcpu_context ctx = { 0 };
+	uint64_t esr;
+
+	ctx.gprs.x[0] = 40;
+	ctx.gprs.x[1] = 2;
+	esr = run_el0(s, &ctx, EL0_CODE_VA);
+	if (esr >> 26 != EC_SVC64 || (esr & 0xffff) != 0 || ctx.gprs.x[0] != 42)
+		return FAIL("add/svc #0: ESR %#lx x0 %lu", esr, ctx.gprs.x[0]);
+	data[0] = 0xfeed;
+	ctx.gprs.x[3] = EL0_DATA_VA;
+	esr = run_el0(s, &ctx, EL0_CODE_VA + 0x08);
+	if (esr >> 26 != EC_SVC64 || (esr & 0xffff) != 1 || ctx.gprs.x[2] != 0xfeed)
+		return FAIL("load from its own page: ESR %#lx x2 %#lx", esr, ctx.gprs.x[2]);
+	ctx.gprs.x[2] = 0xbeef;
+	esr = run_el0(s, &ctx, EL0_CODE_VA + 0x10);
+	if (esr >> 26 != EC_SVC64 || data[0] != 0xbeef)
+		return FAIL("store to its own page: ESR %#lx value %#lx", esr, data[0]);
+	ctx.gprs.x[3] = (uintptr_t)&hyp_secret;
+	esr = run_el0(s, &ctx, EL0_CODE_VA + 0x08);
+	if (esr >> 26 != EC_DABT_LOW || ctx.gprs.x[2] == hyp_secret)
+		return FAIL("EL0 read of hypervisor memory: ESR %#lx", esr);
+	ctx.gprs.x[3] = EL0_RODATA_VA;
+	esr = run_el0(s, &ctx, EL0_CODE_VA + 0x10);
+	if (esr >> 26 != EC_DABT_LOW)
+		return FAIL("EL0 write to its read-only page: ESR %#lx", esr);
+	esr = run_el0(s, &ctx, EL0_DATA_VA);
+	if (esr >> 26 != EC_IABT_LOW)
+		return FAIL("EL0 execution from its data page: ESR %#lx", esr);
+	return NULL;
+}
+
+static const char *test_el0_roundtrip(void)
+{
+	struct el0_space s;
+	paddr_t code, data, rodata;
+	const char *err;
+
+	if (!el0_supported())
+		return SKIPPED;
+	if (!mm_alloc_zeroed_pages(1, &code) || !mm_alloc_zeroed_pages(1, &data) ||
+	    !mm_alloc_zeroed_pages(1, &rodata) || el0_space_init(&s, 1))
+		return FAIL("no memory");
+	memcpy(phys_to_virt(code), el0_code, sizeof(el0_code));
+	dcache_clean_range(phys_to_virt(code), sizeof(el0_code));
+	__asm__ volatile("ic ialluis; dsb ish; isb" ::: "memory");
+	if (el0_map(&s, EL0_CODE_VA, code, PAGE_SIZE, PROT_READ | PROT_EXEC) ||
+	    el0_map(&s, EL0_DATA_VA, data, PAGE_SIZE, PROT_READ | PROT_WRITE) ||
+	    el0_map(&s, EL0_RODATA_VA, rodata, PAGE_SIZE, PROT_READ))
+		return FAIL("cannot map the EL0 pages");
+	err = el0_checks(&s, phys_to_virt(data));
+	el0_space_destroy(&s);
+	mm_free_pages(code, 1);
+	mm_free_pages(data, 1);
+	mm_free_pages(rodata, 1);
+	return err;
+}
+
 struct selftest {
 	const char *name;
 	const char *(*run)(void);
@@ -285,24 +382,30 @@ static const struct selftest tests[] = {
 	{ "timer_every_cpu", test_timer_every_cpu },
 	{ "spinlock_contention", test_spinlock_contention },
 	{ "console_concurrent", test_console_concurrent },
+	{ "el0_roundtrip", test_el0_roundtrip },
 };
 
 unsigned selftest_run(void)
 {
-	unsigned failed = 0;
+	unsigned failed = 0, skipped = 0;
 
 	arch_irq_disable();	/* like every CPU: interrupts only in idle waits */
 	for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
 		const char *why = tests[i].run();
 
-		if (why) {
+		if (why == SKIPPED) {
+			printk("selftest: SKIP %s: needs VHE (EL0 on non-VHE hosts comes with EL0 apps)\n",
+			       tests[i].name);
+			skipped++;
+		} else if (why) {
 			printk("selftest: FAIL %s: %s\n", tests[i].name, why);
 			failed++;
 		} else {
 			printk("selftest: PASS %s\n", tests[i].name);
 		}
 	}
-	printk("selftest: %zu passed, %u failed\n", ARRAY_SIZE(tests) - failed, failed);
+	printk("selftest: %zu passed, %u failed, %u skipped\n",
+	       ARRAY_SIZE(tests) - failed - skipped, failed, skipped);
 	return failed;
 }
 
