@@ -347,6 +347,7 @@ void vgic_inject_spi(struct domain *d, uint32_t intid, bool level)
 
 	if (!dist || intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
 		return;
+	vgic_note_spis_used(dist);
 	flags = spin_lock_irqsave(&dist->lock);
 	kick = set_line(d, &dist->spi[intid - VGIC_NR_PRIVATE], level);
 	spin_unlock_irqrestore(&dist->lock, flags);
@@ -445,7 +446,7 @@ bool vgic_vcpu_pending(struct vcpu *v)
 {
 	struct vgic_cpu *vc = v->vgic;
 	struct domain *d = v->dom;
-	bool found = false;
+	bool found = false, spis;
 	uint64_t vmcr, flags;
 	unsigned pmr;
 
@@ -457,15 +458,15 @@ bool vgic_vcpu_pending(struct vcpu *v)
 		return false;
 	pmr = (unsigned)((vmcr & ICH_VMCR_VPMR_MASK) >> ICH_VMCR_VPMR_SHIFT);
 
-	flags = vgic_lock_both(d, vc);
+	flags = vgic_lock_for_vcpu(d, vc, &spis);
 	for (unsigned i = 0; i < VGIC_NR_PRIVATE && !found; i++)
 		found = would_signal(&vc->priv[i], pmr);
-	for (unsigned i = 0; i < VGIC_NR_SPIS && !found; i++) {
+	for (unsigned i = 0; spis && i < VGIC_NR_SPIS && !found; i++) {
 		const struct vgic_irq *q = &d->vgic->spi[i];
 
 		if (q->lr_vcpu == v || (!q->lr_vcpu && q->target == v->id))
 			found = would_signal(q, pmr);
 	}
-	vgic_unlock_both(d, vc, flags);
+	vgic_unlock_for_vcpu(d, vc, spis, flags);
 	return found;
 }

@@ -53,6 +53,13 @@ struct vgic_irq {
 
 struct vgic_dist {
 	spinlock_t lock;
+	/*
+	 * Sticky: set before the guest's first write to a distributor
+	 * register or the first SPI injection. Until then no SPI can be
+	 * wanted or resident, and a vCPU's list-register work needs only its
+	 * own lock: no per-domain lock on every trap of guests without SPIs.
+	 */
+	_Atomic bool spis_used;
 	struct domain *dom;
 	bool in_use;
 	_Atomic uint32_t ctlr;		/* EnableGrp0/1 as written */
@@ -113,6 +120,37 @@ static inline void vgic_unlock_both(struct domain *d, struct vgic_cpu *vc, uint6
 {
 	spin_unlock(&vc->lock);
 	spin_unlock_irqrestore(&d->vgic->lock, flags);
+}
+
+/*
+ * The locks a vCPU's list-register work needs: its own, and the
+ * distributor's as well once SPIs are in play (*spis says which).
+ */
+static inline uint64_t vgic_lock_for_vcpu(struct domain *d, struct vgic_cpu *vc, bool *spis)
+{
+	uint64_t flags;
+
+	*spis = atomic_load_explicit(&d->vgic->spis_used, memory_order_acquire);
+	if (*spis)
+		return vgic_lock_both(d, vc);
+	flags = spin_lock_irqsave(&vc->lock);
+	return flags;
+}
+
+static inline void vgic_unlock_for_vcpu(struct domain *d, struct vgic_cpu *vc, bool spis,
+					uint64_t flags)
+{
+	if (spis) {
+		vgic_unlock_both(d, vc, flags);
+		return;
+	}
+	spin_unlock_irqrestore(&vc->lock, flags);
+}
+
+static inline void vgic_note_spis_used(struct vgic_dist *dist)
+{
+	if (!atomic_load_explicit(&dist->spis_used, memory_order_relaxed))
+		atomic_store_explicit(&dist->spis_used, true, memory_order_release);
 }
 
 static inline uint32_t vgic_vcpu_bit(const struct vcpu *v)

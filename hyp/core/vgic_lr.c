@@ -170,6 +170,7 @@ static void lr_sync(struct vcpu *v)
 	uint32_t used = vc->used_lrs, emptied, changed;
 	uint64_t now[VGIC_HW_MAX_LRS], flags;
 	uint32_t kick, resample = 0;
+	bool spis;
 
 	if (!used)
 		return;
@@ -187,9 +188,9 @@ static void lr_sync(struct vcpu *v)
 	}
 	if (!changed)
 		return;
-	flags = vgic_lock_both(v->dom, vc);
+	flags = vgic_lock_for_vcpu(v->dom, vc, &spis);
 	kick = fold(v, changed, now, &resample);
-	vgic_unlock_both(v->dom, vc, flags);
+	vgic_unlock_for_vcpu(v->dom, vc, spis, flags);
 	vgic_kick_mask(v->dom, kick);
 	for_each_bit(intid, resample) {
 		vgic_resample_fn fn = atomic_load(&resample_fns[intid]);
@@ -272,7 +273,7 @@ static bool belongs_to(const struct vgic_irq *q, const struct vcpu *v)
  * Rewrite v's LRs from the interrupts' state. Both locks held, v loaded on
  * this pCPU and not running. Returns vCPUs to kick.
  */
-static uint32_t lr_fill(struct vcpu *v)
+static uint32_t lr_fill(struct vcpu *v, bool spis)
 {
 	struct vgic_cpu *vc = v->vgic;
 	struct domain *d = v->dom;
@@ -283,7 +284,7 @@ static uint32_t lr_fill(struct vcpu *v)
 	for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
 		if (vgic_irq_wanted(d, &vc->priv[i]))
 			fill_consider(&f, &vc->priv[i]);
-	for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
+	for (unsigned i = 0; spis && i < VGIC_NR_SPIS; i++) {
 		struct vgic_irq *q = &d->vgic->spi[i];
 
 		if (!belongs_to(q, v) || !vgic_irq_wanted(d, q))
@@ -393,6 +394,7 @@ void vgic_before_entry(struct vcpu *v)
 	struct vgic_cpu *vc = v->vgic;
 	uint64_t flags;
 	uint32_t kick;
+	bool spis;
 
 	if (!vc)
 		return;
@@ -407,9 +409,9 @@ void vgic_before_entry(struct vcpu *v)
 	 * either seen by the fill or marks the vCPU dirty again and kicks it.
 	 */
 	atomic_exchange(&vc->dirty, false);
-	flags = vgic_lock_both(v->dom, vc);
-	kick = lr_fill(v);
-	vgic_unlock_both(v->dom, vc, flags);
+	flags = vgic_lock_for_vcpu(v->dom, vc, &spis);
+	kick = lr_fill(v, spis);
+	vgic_unlock_for_vcpu(v->dom, vc, spis, flags);
 	vgic_kick_mask(v->dom, kick);
 }
 

@@ -386,6 +386,8 @@ static bool dist_access(struct vgic_dist *dist, uint64_t offset, unsigned size,
 	bool handled, width_bad;
 	uint64_t flags;
 
+	if (write && offset != GICD_CTLR)
+		vgic_note_spis_used(dist);
 	if (offset >= GICD_IROUTER && offset < GICD_IROUTER + 8 * 1020) {
 		if (!width_ok(offset, size, W32 | W64))
 			return false;
