@@ -53,7 +53,7 @@ HYP_SRCS := $(wildcard hyp/arch/arm64/*.c hyp/arch/arm64/*.S hyp/core/*.c \
 HYP_OBJS := $(patsubst %,$(OUT)/%.o,$(HYP_SRCS))
 
 .PHONY: all deps run test clean unit-tests guests
-all: $(OUT)/elvisor.bin guests
+all: $(OUT)/elvisor.bin guests apps
 
 $(LIBFDT_A):
 	sh scripts/deps.sh $(CACHE)
@@ -93,6 +93,7 @@ $(OUT)/elvisor.bin: $(OUT)/elvisor.elf
 
 include tests/unit/unit.mk
 include guests/guests.mk
+include apps/apps.mk
 
 # --- the boot archive: a manifest and the images it names -------------------
 # Files the manifest names are looked up in its own directory, then in
