@@ -16,22 +16,11 @@ LIBFDT_A  := $(CACHE)/root/usr/lib/aarch64-linux-gnu/libfdt.a
 LIBFDT_INC := $(CACHE)/root/usr/include
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-ifeq ($(TOOLCHAIN),gcc)
-  CROSS   ?= aarch64-linux-gnu-
-  CC      := $(CROSS)gcc
-  LD      := $(CROSS)ld
-  OBJCOPY := $(CROSS)objcopy
-  READELF := $(CROSS)readelf
-  TC_CFLAGS := -mno-outline-atomics
-else ifeq ($(TOOLCHAIN),clang)
-  CC      := clang --target=aarch64-none-elf
-  LD      := ld.lld
-  OBJCOPY := llvm-objcopy
-  READELF := llvm-readelf
-  TC_CFLAGS :=
-else
-  $(error TOOLCHAIN must be gcc or clang, not '$(TOOLCHAIN)')
-endif
+include mk/toolchain.mk
+CC      := $(TC_CC)
+LD      := $(TC_LD)
+OBJCOPY := $(TC_OBJCOPY)
+READELF := $(TC_READELF)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wundef -Wvla

@@ -23,21 +23,11 @@ APPS_SRC := apps
 APPS_SDK := $(APPS_SRC)/sdk
 APPS_OUT := $(APPS_BUILD)/$(TOOLCHAIN)/apps
 
-ifeq ($(TOOLCHAIN),gcc)
-  APPS_CROSS ?= aarch64-linux-gnu-
-  APPS_CC := $(APPS_CROSS)gcc
-  APPS_LD := $(APPS_CROSS)ld
-  APPS_READELF := $(APPS_CROSS)readelf
-  # No outlined atomics (libgcc), no loop-to-memset inside memset itself.
-  APPS_TC_CFLAGS := -mno-outline-atomics -fno-tree-loop-distribute-patterns
-else ifeq ($(TOOLCHAIN),clang)
-  APPS_CC := clang --target=aarch64-none-elf
-  APPS_LD := ld.lld
-  APPS_READELF := llvm-readelf
-  APPS_TC_CFLAGS :=
-else
-  $(error TOOLCHAIN must be gcc or clang, not '$(TOOLCHAIN)')
-endif
+include mk/toolchain.mk
+APPS_CC := $(TC_CC)
+APPS_LD := $(TC_LD)
+APPS_READELF := $(TC_READELF)
+APPS_TC_CFLAGS := $(TC_CFLAGS)
 
 # Every directory under apps/ except the SDK is an app.
 APPS_NAMES := $(filter-out sdk,$(patsubst $(APPS_SRC)/%/,%,$(wildcard $(APPS_SRC)/*/)))

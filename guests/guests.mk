@@ -29,23 +29,12 @@ else
   GUESTS_MODE_CFLAGS :=
 endif
 
-ifeq ($(TOOLCHAIN),gcc)
-  GUESTS_CROSS ?= aarch64-linux-gnu-
-  GUESTS_CC := $(GUESTS_CROSS)gcc
-  GUESTS_LD := $(GUESTS_CROSS)ld
-  GUESTS_OBJCOPY := $(GUESTS_CROSS)objcopy
-  GUESTS_READELF := $(GUESTS_CROSS)readelf
-  # No outlined atomics (libgcc), no loop-to-memset inside memset itself.
-  GUESTS_TC_CFLAGS := -mno-outline-atomics -fno-tree-loop-distribute-patterns
-else ifeq ($(TOOLCHAIN),clang)
-  GUESTS_CC := clang --target=aarch64-none-elf
-  GUESTS_LD := ld.lld
-  GUESTS_OBJCOPY := llvm-objcopy
-  GUESTS_READELF := llvm-readelf
-  GUESTS_TC_CFLAGS :=
-else
-  $(error TOOLCHAIN must be gcc or clang, not '$(TOOLCHAIN)')
-endif
+include mk/toolchain.mk
+GUESTS_CC := $(TC_CC)
+GUESTS_LD := $(TC_LD)
+GUESTS_OBJCOPY := $(TC_OBJCOPY)
+GUESTS_READELF := $(TC_READELF)
+GUESTS_TC_CFLAGS := $(TC_CFLAGS)
 
 # The test guests, one raw Image each. A name is guests/<name>.c.
 GUESTS_NAMES := hello smp timer sgi psci isolation-attacker isolation-victim \
