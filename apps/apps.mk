@@ -37,8 +37,9 @@ APPS_ELFS := $(patsubst %,$(APPS_OUT)/%.elf,$(APPS_NAMES))
 APPS_SDK_CRT0 := $(APPS_OUT)/obj/sdk/crt0.S.o
 APPS_SDK_LIB_SRCS := $(wildcard $(APPS_SDK)/lib/*.c)
 APPS_SDK_FORMAT_OBJ := $(APPS_OUT)/obj/sdk/hyp-format.c.o
+APPS_SDK_STRING_OBJ := $(APPS_OUT)/obj/sdk/hyp-string.c.o
 APPS_SDK_LIB_OBJS := $(patsubst $(APPS_SRC)/%,$(APPS_OUT)/obj/%.o,$(APPS_SDK_LIB_SRCS)) \
-	$(APPS_SDK_FORMAT_OBJ)
+	$(APPS_SDK_FORMAT_OBJ) $(APPS_SDK_STRING_OBJ)
 APPS_SDK_OBJS := $(APPS_SDK_CRT0) $(APPS_SDK_LIB_OBJS)
 APPS_LDS := $(APPS_SDK)/app.lds
 
@@ -75,7 +76,7 @@ apps-clean:
 	rm -rf $(APPS_BUILD)/gcc/apps $(APPS_BUILD)/clang/apps
 
 # Static pattern rules: they win over the includer's implicit rules.
-$(filter-out $(APPS_SDK_FORMAT_OBJ),$(filter %.c.o,$(APPS_ALL_OBJS))): $(APPS_OUT)/obj/%.c.o: $(APPS_SRC)/%.c $(APPS_SRC)/apps.mk
+$(filter-out $(APPS_SDK_FORMAT_OBJ) $(APPS_SDK_STRING_OBJ),$(filter %.c.o,$(APPS_ALL_OBJS))): $(APPS_OUT)/obj/%.c.o: $(APPS_SRC)/%.c $(APPS_SRC)/apps.mk
 	@mkdir -p $(dir $@)
 	$(call apps_say,CC,$@)
 	$(APPS_Q)$(APPS_CC) $(APPS_CFLAGS) -c $< -o $@
@@ -85,8 +86,14 @@ $(filter %.S.o,$(APPS_ALL_OBJS)): $(APPS_OUT)/obj/%.S.o: $(APPS_SRC)/%.S $(APPS_
 	$(call apps_say,AS,$@)
 	$(APPS_Q)$(APPS_CC) $(APPS_ASFLAGS) -c $< -o $@
 
-# The hypervisor's formatter, compiled unchanged into libapp.
+# The hypervisor's formatter and string functions, compiled unchanged into
+# libapp: portable freestanding code, one copy in the tree.
 $(APPS_SDK_FORMAT_OBJ): hyp/lib/format.c $(APPS_SRC)/apps.mk
+	@mkdir -p $(dir $@)
+	$(call apps_say,CC,$@)
+	$(APPS_Q)$(APPS_CC) $(APPS_CFLAGS) -c $< -o $@
+
+$(APPS_SDK_STRING_OBJ): hyp/lib/string.c $(APPS_SRC)/apps.mk
 	@mkdir -p $(dir $@)
 	$(call apps_say,CC,$@)
 	$(APPS_Q)$(APPS_CC) $(APPS_CFLAGS) -c $< -o $@

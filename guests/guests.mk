@@ -41,7 +41,12 @@ GUESTS_NAMES := hello smp timer sgi psci isolation-attacker isolation-victim \
 	hostile cpu-bound sysoff reset
 
 GUESTS_LIB_SRCS := $(wildcard $(GUESTS_SRC)/lib/*.c $(GUESTS_SRC)/lib/*.S)
-GUESTS_LIB_OBJS := $(patsubst $(GUESTS_SRC)/%,$(GUESTS_OUT)/obj/%.o,$(GUESTS_LIB_SRCS))
+# The hypervisor's portable string functions and formatter, compiled
+# unchanged into the guests' library: one copy of each in the tree.
+GUESTS_HYPLIB_SRCS := hyp/lib/string.c hyp/lib/format.c
+GUESTS_HYPLIB_OBJS := $(patsubst hyp/lib/%.c,$(GUESTS_OUT)/obj/hyplib/%.c.o,$(GUESTS_HYPLIB_SRCS))
+GUESTS_LIB_OBJS := $(patsubst $(GUESTS_SRC)/%,$(GUESTS_OUT)/obj/%.o,$(GUESTS_LIB_SRCS)) \
+	$(GUESTS_HYPLIB_OBJS)
 GUESTS_MAIN_OBJS := $(patsubst %,$(GUESTS_OUT)/obj/%.c.o,$(GUESTS_NAMES))
 GUESTS_BINS := $(patsubst %,$(GUESTS_OUT)/%.bin,$(GUESTS_NAMES))
 GUESTS_ELFS := $(patsubst %,$(GUESTS_OUT)/%.elf,$(GUESTS_NAMES))
@@ -57,7 +62,7 @@ GUESTS_CFLAGS := -std=c11 -ffreestanding -fno-builtin -nostdinc \
 	-fno-stack-protector -fno-common -fno-strict-aliasing \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	$(GUESTS_WARNINGS) $(GUESTS_TC_CFLAGS) $(GUESTS_MODE_CFLAGS) \
-	-I$(GUESTS_SRC)/lib -MMD -MP
+	-I$(GUESTS_SRC)/lib -Ihyp/include -MMD -MP
 GUESTS_ASFLAGS := $(filter-out -std=c11,$(GUESTS_CFLAGS)) -D__ASSEMBLER__
 GUESTS_LDFLAGS := -nostdlib -static --no-dynamic-linker -z noexecstack -z max-page-size=4096 \
 	--build-id=none -T $(GUESTS_LDS)
@@ -75,8 +80,13 @@ guests-clean:
 		$(GUESTS_BUILD)/gcc/guests-baremetal $(GUESTS_BUILD)/clang/guests-baremetal
 
 # Static pattern rules: they win over the includer's implicit rules.
-$(filter %.c.o,$(GUESTS_LIB_OBJS) $(GUESTS_MAIN_OBJS)): $(GUESTS_OUT)/obj/%.c.o: \
-		$(GUESTS_SRC)/%.c $(GUESTS_SRC)/guests.mk
+$(GUESTS_HYPLIB_OBJS): $(GUESTS_OUT)/obj/hyplib/%.c.o: hyp/lib/%.c $(GUESTS_SRC)/guests.mk
+	@mkdir -p $(dir $@)
+	$(call guests_say,CC,$@)
+	$(GUESTS_Q)$(GUESTS_CC) $(GUESTS_CFLAGS) -c $< -o $@
+
+$(filter-out $(GUESTS_HYPLIB_OBJS),$(filter %.c.o,$(GUESTS_LIB_OBJS) $(GUESTS_MAIN_OBJS))): \
+		$(GUESTS_OUT)/obj/%.c.o: $(GUESTS_SRC)/%.c $(GUESTS_SRC)/guests.mk
 	@mkdir -p $(dir $@)
 	$(call guests_say,CC,$@)
 	$(GUESTS_Q)$(GUESTS_CC) $(GUESTS_CFLAGS) -c $< -o $@
