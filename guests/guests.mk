@@ -38,7 +38,7 @@ GUESTS_TC_CFLAGS := $(TC_CFLAGS)
 
 # The test guests, one raw Image each. A name is guests/<name>.c.
 GUESTS_NAMES := hello smp timer sgi psci isolation-attacker isolation-victim \
-	hostile cpu-bound sysoff reset
+	hostile cpu-bound sysoff reset app-mmio
 
 GUESTS_LIB_SRCS := $(wildcard $(GUESTS_SRC)/lib/*.c $(GUESTS_SRC)/lib/*.S)
 # The hypervisor's portable string functions and formatter, compiled

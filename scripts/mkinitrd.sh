@@ -123,6 +123,10 @@ set -f		# node names are split on whitespace, never globbed
 for node in $domains; do
 	add "$node" kernel "$@"
 	add "$node" ramdisk "$@"
+	# The domain's apps: its child nodes, each naming an ELF image.
+	for app in $(fdtget -l "$dtb" "/elvisor/$node" 2>/dev/null); do
+		add "$node/$app" image "$@"
+	done
 done
 set +f
 

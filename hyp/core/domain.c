@@ -5,6 +5,7 @@
  */
 #include "arch/mmu.h"
 #include "arch/vcpu_switch.h"
+#include "core/app.h"
 #include "core/console.h"
 #include "core/domain_ops.h"
 #include "core/guest_calls.h"
@@ -237,7 +238,7 @@ static struct domain *domain_create(const struct domain_config *c, unsigned id)
 	}
 	/* The guest's virtual counter starts near zero. */
 	d->cntvoff = timer_now();
-	if (vgic_domain_init(d) || create_vcpus(d) || load_images(d)) {
+	if (vgic_domain_init(d) || apps_create(d) || create_vcpus(d) || load_images(d)) {
 		pr_err("%s: not created\n", d->name);
 		return NULL;
 	}

@@ -21,6 +21,7 @@
 #include <libfdt.h>
 
 #include "core/manifest.h"
+#include "lib/elf.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -307,12 +308,7 @@ static void check_unknown(struct parser *p, int node)
 		if (!is_domain_property(name))
 			fail(p, NULL, "unknown property \"%s\"", name);
 	}
-	fdt_for_each_subnode(child, p->fdt, node) {
-		const char *name = fdt_get_name(p->fdt, child, NULL);
-
-		fail(p, NULL, "unknown child node \"%s\": a domain node has "
-		     "properties only", name != NULL ? name : "?");
-	}
+	(void)child;
 }
 
 static void check_compatible(struct parser *p, int node)
@@ -663,6 +659,125 @@ static void check_layout(struct parser *p, struct domain_config *d,
 /* ---- domains ---- */
 
 /* Fills *d; returns the number of errors reported for this domain. */
+/* ---- apps: child nodes of a domain ---- */
+
+static const char *const app_properties[] = { "compatible", "image", "mmio", "phandle",
+					       "linux,phandle", NULL };
+
+static bool ranges_meet(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+static void check_app_properties(struct parser *p, int node)
+{
+	int prop, child;
+
+	fdt_for_each_property_offset(prop, p->fdt, node) {
+		const char *name = NULL;
+		bool known = false;
+
+		if (fdt_getprop_by_offset(p->fdt, prop, &name, NULL) == NULL || !name)
+			continue;
+		for (unsigned i = 0; app_properties[i]; i++)
+			known = known || strcmp(name, app_properties[i]) == 0;
+		if (!known)
+			fail(p, NULL, "unknown property \"%s\"", name);
+	}
+	fdt_for_each_subnode(child, p->fdt, node)
+		fail(p, NULL, "unknown child node \"%s\": an app node has properties only",
+		     fdt_get_name(p->fdt, child, NULL));
+}
+
+/* mmio = <base size> (one cell each) or <base-hi base-lo size-hi size-lo>. */
+static bool parse_app_mmio(struct parser *p, int node, const struct domain_config *d,
+			   struct app_config *a)
+{
+	int len;
+	const fdt32_t *cells = fdt_getprop(p->fdt, node, "mmio", &len);
+
+	if (!cells) {
+		fail(p, "mmio", "required property is missing (mmio = <base-hi base-lo size-hi size-lo>;)");
+		return false;
+	}
+	if (len == 8) {
+		a->mmio_base = fdt32_to_cpu(cells[0]);
+		a->mmio_size = fdt32_to_cpu(cells[1]);
+	} else if (len == 16) {
+		a->mmio_base = (uint64_t)fdt32_to_cpu(cells[0]) << 32 | fdt32_to_cpu(cells[1]);
+		a->mmio_size = (uint64_t)fdt32_to_cpu(cells[2]) << 32 | fdt32_to_cpu(cells[3]);
+	} else {
+		fail(p, "mmio", "length %d bytes: expected <base size> or two cells each", len);
+		return false;
+	}
+	if (!a->mmio_size || (a->mmio_base | a->mmio_size) & 0xfff ||
+	    a->mmio_base + a->mmio_size < a->mmio_base) {
+		fail(p, "mmio", "[%#llx, +%#llx) is not a non-empty, page-aligned range",
+		     (unsigned long long)a->mmio_base, (unsigned long long)a->mmio_size);
+		return false;
+	}
+	if (ranges_meet(a->mmio_base, a->mmio_size, GUEST_RAM_BASE, d->memory_bytes) ||
+	    ranges_meet(a->mmio_base, a->mmio_size, GUEST_GIC_BASE, GUEST_GIC_SIZE)) {
+		fail(p, "mmio", "[%#llx, +%#llx) overlaps the domain's RAM or its GIC",
+		     (unsigned long long)a->mmio_base, (unsigned long long)a->mmio_size);
+		return false;
+	}
+	for (unsigned i = 0; i < d->napps; i++)
+		if (ranges_meet(a->mmio_base, a->mmio_size, d->app[i].mmio_base,
+				d->app[i].mmio_size)) {
+			fail(p, "mmio", "overlaps the range of app \"%s\"", d->app[i].name);
+			return false;
+		}
+	return true;
+}
+
+static bool parse_app(struct parser *p, int node, struct domain_config *d,
+		      struct app_config *a)
+{
+	char err[128];
+	struct elf_info info;
+	const void *data = NULL;
+	size_t size = 0;
+	int len;
+	const char *compat = fdt_getprop(p->fdt, node, "compatible", &len);
+	unsigned before = p->errors;
+
+	if (!compat || len < 1 || compat[len - 1] || strcmp(compat, APP_COMPATIBLE)) {
+		fail(p, "compatible", "must be \"" APP_COMPATIBLE "\" (a domain's child "
+		     "nodes are the apps that serve it)");
+		return false;
+	}
+	check_app_properties(p, node);
+	if (get_file(p, node, "image", true, a->image, &data, &size) == PROP_OK &&
+	    elf_parse(data, size, &info, err, sizeof(err)) != ELF_OK)
+		fail(p, "image", "\"%s\": %s", a->image, err);
+	parse_app_mmio(p, node, d, a);
+	return p->errors == before;
+}
+
+static void parse_apps(struct parser *p, int domain_node, struct domain_config *d)
+{
+	char domain_path[PATH_TEXT_MAX];
+	int child;
+
+	memcpy(domain_path, p->path, sizeof(domain_path));
+	fdt_for_each_subnode(child, p->fdt, domain_node) {
+		const char *name = fdt_get_name(p->fdt, child, NULL);
+		struct app_config *a = &d->app[d->napps];
+
+		format(p->path, sizeof(p->path), "%s/%s", domain_path, name ? name : "?");
+		if (d->napps == MANIFEST_MAX_APPS) {
+			fail(p, NULL, "more than %d apps in one domain", MANIFEST_MAX_APPS);
+			break;
+		}
+		memset(a, 0, sizeof(*a));
+		format(a->name, sizeof(a->name), "%s", name ? name : "?");
+		if (parse_app(p, child, d, a))
+			d->napps++;
+	}
+	memcpy(p->path, domain_path, sizeof(domain_path));
+}
+
 static unsigned parse_domain(struct parser *p, int elvisor, int node,
 			     unsigned k, struct domain_config *d)
 {
@@ -695,6 +810,7 @@ static unsigned parse_domain(struct parser *p, int elvisor, int node,
 	parse_test_domain(p, node, d);
 	if (memory_ok)
 		check_layout(p, d, kernel_ok, ramdisk_ok);
+	parse_apps(p, node, d);
 	return p->errors;
 }
 

@@ -4,6 +4,7 @@
  * in the PL011's receive interrupt (on the boot CPU), so every pCPU is free
  * to run guests meanwhile.
  */
+#include "core/app.h"
 #include "core/boot.h"
 #include "core/console.h"
 #include "core/domain_ops.h"
@@ -26,6 +27,7 @@ static void cmd_help(void)
 	printk("commands:\n"
 	       "  help     this list\n"
 	       "  domains  domains, their vCPUs and accounting (times in ms, traps by class)\n"
+	       "  apps     EL0 apps, the domain each serves, its range and statistics\n"
 	       "  cpus     pCPUs with their MPIDR and interrupt counts\n"
 	       "  mem      physical memory and the page allocator\n"
 	       "  initrd   the files of the boot archive\n"
@@ -62,6 +64,8 @@ static void run_command(const char *cmd)
 		cmd_help();
 	else if (!strcmp(cmd, "domains"))
 		domains_print();
+	else if (!strcmp(cmd, "apps"))
+		apps_print();
 	else if (!strcmp(cmd, "cpus"))
 		cmd_cpus();
 	else if (!strcmp(cmd, "mem"))

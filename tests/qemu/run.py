@@ -468,7 +468,7 @@ def make_initrd(ctx, scn, env, workdir, log):
         script = [MKINITRD] if os.access(MKINITRD, os.X_OK) else ["sh", MKINITRD]
         # --missing-ok: a missing image is the hypervisor's to report (and a
         # scenario's to expect), not a setup failure.
-        helper(script + ["--missing-ok", src, path, guests_dir(ctx, env["tc"])], log)
+        helper(script + ["--missing-ok", src, path, guests_dir(ctx, env["tc"])] + [d for d in [os.path.join(ctx.build, env["tc"], "apps")] if os.path.isdir(d)], log)
         files = count_cpio_members(path)
     elif kind == "garbage":
         pattern = b"elvisor test: this initrd is deliberately not a cpio archive\n"

@@ -624,9 +624,11 @@ TEST(manifest, unknown_property)
 
 TEST(manifest, child_node)
 {
-	EXPECT_REJECTED("child-node", "linux", "/elvisor/linux: unknown child "
-			"node \"uart\": a domain node has properties only");
-	CHECK_REPORTS(1);
+	/* A child node is an app: this one lacks its image and its range. */
+	EXPECT_REJECTED("child-node", "linux/uart", "/elvisor/linux/uart: image: required "
+			"property is missing");
+	CHECK_REPORTED("/elvisor/linux/uart: mmio: required property is missing");
+	CHECK_REPORTS(2);
 }
 
 TEST(manifest, compatible_missing)

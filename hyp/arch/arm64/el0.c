@@ -86,6 +86,23 @@ void el0_space_destroy(struct el0_space *s)
 	el0_tlb_invalidate(s, 0, 0);
 }
 
+void el0_switch_in(struct el0_shared *saved, uint64_t sp)
+{
+	saved->sp_el0 = read_sysreg(sp_el0);
+	saved->tpidr_el0 = read_sysreg(tpidr_el0);
+	saved->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	write_sysreg(sp_el0, sp);
+	write_sysreg(tpidr_el0, 0);
+	write_sysreg(tpidrro_el0, 0);
+}
+
+void el0_switch_out(const struct el0_shared *saved)
+{
+	write_sysreg(sp_el0, saved->sp_el0);
+	write_sysreg(tpidr_el0, saved->tpidr_el0);
+	write_sysreg(tpidrro_el0, saved->tpidrro_el0);
+}
+
 uint64_t el0_run(struct el0_space *s, struct vcpu_context *ctx)
 {
 	uint64_t hcr = read_sysreg(hcr_el2), exit;

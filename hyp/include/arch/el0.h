@@ -30,6 +30,18 @@ int el0_map(struct el0_space *s, uint64_t va, paddr_t pa, size_t size, unsigned 
 void el0_space_destroy(struct el0_space *s);
 
 /*
+ * The EL0 registers a loaded guest vCPU and EL0 code share: saved and
+ * replaced (SP_EL0 = sp, the thread registers zeroed) around a run of EL0
+ * code, and put back after.
+ */
+struct el0_shared {
+	uint64_t sp_el0, tpidr_el0, tpidrro_el0;
+};
+
+void el0_switch_in(struct el0_shared *saved, uint64_t sp);
+void el0_switch_out(const struct el0_shared *saved);
+
+/*
  * Run EL0 code with the registers in ctx (pc, x0..x30; pstate is forced to
  * EL0t with interrupts unmasked) until it takes an exception to EL2.
  * Returns the exit kind (EXIT_*); ctx then holds its registers and the

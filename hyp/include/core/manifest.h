@@ -30,6 +30,19 @@
 #define GUEST_RAM_BASE 0x40000000UL
 #define GUEST_RAM_MAX_MB 2048
 #define GUEST_DTB_SPACE (2UL << 20)
+/* The virtual GICv3's distributor and redistributors (core/vgic.h), at most 8 vCPUs. */
+#define GUEST_GIC_BASE 0x08000000UL
+#define GUEST_GIC_SIZE 0x001a0000UL
+#define APP_COMPATIBLE "elvisor,app"
+
+#define MANIFEST_MAX_APPS 4
+
+/* An EL0 app serving the domain: a child node, compatible "elvisor,app". */
+struct app_config {
+	char name[MANIFEST_NAME_MAX];
+	char image[MANIFEST_FILE_MAX];		/* ELF in the boot archive */
+	uint64_t mmio_base, mmio_size;		/* guest IPA range it serves */
+};
 
 struct domain_config {
 	char name[MANIFEST_NAME_MAX];
@@ -50,6 +63,8 @@ struct domain_config {
 	bool pinned;				/* affinity given in the manifest */
 	unsigned weight;			/* scheduling weight, default 256 */
 	bool test_domain;			/* reports ELVISOR_HVC_TEST_RESULT */
+	struct app_config app[MANIFEST_MAX_APPS];
+	unsigned napps;
 };
 
 struct manifest {
