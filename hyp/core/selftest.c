@@ -282,6 +282,7 @@ static const char *test_all_cpus_online(void)
 #define EL0_CODE_VA 0x400000UL
 #define EL0_DATA_VA 0x401000UL
 #define EL0_RODATA_VA 0x402000UL
+#define EC_FP_SIMD 0x07
 #define EC_SVC64 0x15
 #define EC_IABT_LOW 0x20
 #define EC_DABT_LOW 0x24
@@ -293,6 +294,7 @@ static const uint32_t el0_code[] = {
 	0xd4000021,	/* 0x0c: svc #1 */
 	0xf9000062,	/* 0x10: str x2, [x3] */
 	0xd4000041,	/* 0x14: svc #2 */
+	0x9e6703e0,	/* 0x18: fmov d0, xzr (FP/SIMD: must trap at EL0) */
 };
 
 static uint64_t run_el0(struct el0_space *s, struct vcpu_context *ctx, uint64_t pc)
@@ -336,6 +338,9 @@ static const char *el0_checks(struct el0_space *s, uint64_t *data)
 	esr = run_el0(s, &ctx, EL0_DATA_VA);
 	if (esr >> 26 != EC_IABT_LOW)
 		return FAIL("EL0 execution from its data page: ESR %#lx", esr);
+	esr = run_el0(s, &ctx, EL0_CODE_VA + 0x18);
+	if (esr >> 26 != EC_FP_SIMD)
+		return FAIL("EL0 FP/SIMD instruction was not trapped: ESR %#lx", esr);
 	return NULL;
 }
 

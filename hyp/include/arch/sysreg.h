@@ -44,7 +44,12 @@
 /* CPTR_EL2 */
 #define CPTR_EL2_RES1 UL(0x33ff)	/* E2H=0: bits 0-7, 8, 9, 12, 13 */
 #define CPTR_EL2_TFP BIT(10)
-#define CPTR_EL2_E2H_FPEN (UL(3) << 20)	/* E2H=1 layout: no FP/SIMD trap */
+/*
+ * E2H=1 layout, FPEN = 0b01: FP/SIMD traps at EL0 only while HCR_EL2.TGE is
+ * set, i.e. in EL0 apps (an app's FP use is a fault: apps are built
+ * -mgeneral-regs-only); guests and EL2 itself are not trapped.
+ */
+#define CPTR_EL2_E2H_FPEN (UL(1) << 20)
 
 /* ID_AA64MMFR1_EL1.VH, bits [11:8] */
 #define ID_AA64MMFR1_VH_SHIFT 8
