@@ -32,38 +32,12 @@
  * the whole X register, so a hypervisor that forgets to zero-extend (or to
  * keep only the access size of what the app returns) is caught.
  */
-static inline uint64_t read8(uint64_t addr)
-{
-	uint64_t v;
-
-	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
-static inline uint64_t read16(uint64_t addr)
-{
-	uint64_t v;
-
-	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
 static inline uint64_t read32x(uint64_t addr)
 {
 	uint64_t v;
 
 	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
 	return v;
-}
-
-static inline void write8(uint64_t addr, uint8_t v)
-{
-	__asm__ volatile("strb %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
-}
-
-static inline void write16(uint64_t addr, uint16_t v)
-{
-	__asm__ volatile("strh %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
 }
 
 /* Distinct per register, every byte distinct and nonzero, top bit set. */
@@ -105,11 +79,11 @@ void guest_main(void)
 		CHECK(v == (uint32_t)(r0 >> (off * 8)), "32-bit read at +%u, X: %#lx", off, v);
 	}
 	for (off = 0; off < 8; off += 2) {
-		v = read16(REG(0) + off);
+		v = mmio_read16(REG(0) + off);
 		CHECK(v == (uint16_t)(r0 >> (off * 8)), "16-bit read at +%u: %#lx", off, v);
 	}
 	for (off = 0; off < 8; off++) {
-		v = read8(REG(0) + off);
+		v = mmio_read8(REG(0) + off);
 		CHECK(v == (uint8_t)(r0 >> (off * 8)), "8-bit read at +%u: %#lx", off, v);
 	}
 
@@ -120,10 +94,10 @@ void guest_main(void)
 	mmio_write32(REG(1) + 4, 0xcafef00d);
 	expect[1] = 0xcafef00ddeadbeefUL;
 	check_reg(1, "32-bit write high");
-	write16(REG(2) + 2, 0xa5a5);
+	mmio_write16(REG(2) + 2, 0xa5a5);
 	expect[2] = (expect[2] & ~0x00000000ffff0000UL) | 0x00000000a5a50000UL;
 	check_reg(2, "16-bit write");
-	write8(REG(2) + 7, 0x5a);
+	mmio_write8(REG(2) + 7, 0x5a);
 	expect[2] = (expect[2] & ~0xff00000000000000UL) | 0x5a00000000000000UL;
 	check_reg(2, "8-bit write");
 

@@ -9,6 +9,33 @@
 
 #include <stdint.h>
 
+/* Narrow loads return the whole X register: the upper bits must be zero. */
+static inline uint64_t mmio_read8(uint64_t addr)
+{
+	uint64_t v;
+
+	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline uint64_t mmio_read16(uint64_t addr)
+{
+	uint64_t v;
+
+	__asm__ volatile("ldrh %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static inline void mmio_write8(uint64_t addr, uint8_t v)
+{
+	__asm__ volatile("strb %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
+}
+
+static inline void mmio_write16(uint64_t addr, uint16_t v)
+{
+	__asm__ volatile("strh %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
+}
+
 static inline uint32_t mmio_read32(uint64_t addr)
 {
 	uint32_t v;
