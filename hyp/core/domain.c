@@ -30,25 +30,7 @@ unsigned ndomains;
 static struct manifest manifest;
 static _Atomic unsigned pending_resets;
 
-/* --- stage 2 tables: pages from the allocator, TLBs by VMID --------------- */
-
-static bool s2_alloc_table(void *ctx, paddr_t *pa)
-{
-	(void)ctx;
-	return mm_alloc_zeroed_pages(1, pa);
-}
-
-static void s2_free_table(void *ctx, paddr_t pa)
-{
-	(void)ctx;
-	mm_free_pages(pa, 1);
-}
-
-static void *s2_table_ptr(void *ctx, paddr_t pa)
-{
-	(void)ctx;
-	return phys_to_virt(pa);
-}
+/* --- stage 2 tables: TLBs by VMID ------------------------------------------- */
 
 static void s2_tlb_invalidate(void *ctx, uint64_t ipa, size_t size)
 {
@@ -225,11 +207,7 @@ static struct domain *domain_create(const struct domain_config *c, unsigned id)
 		pr_err("%s: no %lu MiB of contiguous RAM\n", d->name, c->memory_bytes >> 20);
 		return NULL;
 	}
-	d->s2_mm.alloc_table = s2_alloc_table;
-	d->s2_mm.free_table = s2_free_table;
-	d->s2_mm.table_ptr = s2_table_ptr;
-	d->s2_mm.tlb_invalidate = s2_tlb_invalidate;
-	d->s2_mm.ctx = d;
+	pgtable_mm_runtime(&d->s2_mm, s2_tlb_invalidate, d);
 	if (pgtable_init(&d->s2, PT_S2, &d->s2_mm) ||
 	    pgtable_map(&d->s2, d->ram_ipa, d->ram_pa, d->ram_size,
 			PROT_READ | PROT_WRITE | PROT_EXEC)) {

@@ -9,24 +9,6 @@
 
 static paddr_t empty_table;	/* TTBR0_EL2 when no EL0 code runs */
 
-static bool el0_alloc_table(void *ctx, paddr_t *pa)
-{
-	(void)ctx;
-	return mm_alloc_zeroed_pages(1, pa);
-}
-
-static void el0_free_table(void *ctx, paddr_t pa)
-{
-	(void)ctx;
-	mm_free_pages(pa, 1);
-}
-
-static void *el0_table_ptr(void *ctx, paddr_t pa)
-{
-	(void)ctx;
-	return phys_to_virt(pa);
-}
-
 /* Entries are ASID-tagged: invalidating that ASID everywhere is enough. */
 static void el0_tlb_invalidate(void *ctx, uint64_t va, size_t size)
 {
@@ -60,16 +42,8 @@ void el0_cpu_init(void)
 
 int el0_space_init(struct el0_space *s, uint16_t asid)
 {
-	static const struct pgtable_mm mm_ops_template = {
-		.alloc_table = el0_alloc_table,
-		.free_table = el0_free_table,
-		.table_ptr = el0_table_ptr,
-		.tlb_invalidate = el0_tlb_invalidate,
-	};
-
 	s->asid = asid;
-	s->mm = mm_ops_template;
-	s->mm.ctx = s;
+	pgtable_mm_runtime(&s->mm, el0_tlb_invalidate, s);
 	return pgtable_init(&s->pt, PT_EL20, &s->mm);
 }
 

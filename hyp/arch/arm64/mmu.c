@@ -54,14 +54,21 @@ static void runtime_tlb_invalidate(void *ctx, uint64_t va, size_t size)
 	isb();
 }
 
+void pgtable_mm_runtime(struct pgtable_mm *mm,
+			void (*tlb_invalidate)(void *ctx, uint64_t va, size_t size),
+			void *ctx)
+{
+	mm->alloc_table = runtime_alloc_table;
+	mm->free_table = runtime_free_table;
+	mm->table_ptr = runtime_table_ptr;
+	mm->tlb_invalidate = tlb_invalidate;
+	mm->ctx = ctx;
+}
+
 void mmu_init(uint64_t va_offset)
 {
 	hyp_va_offset = va_offset;
-	hyp_mm.alloc_table = runtime_alloc_table;
-	hyp_mm.free_table = runtime_free_table;
-	hyp_mm.table_ptr = runtime_table_ptr;
-	hyp_mm.tlb_invalidate = runtime_tlb_invalidate;
-	hyp_mm.ctx = NULL;
+	pgtable_mm_runtime(&hyp_mm, runtime_tlb_invalidate, NULL);
 	hyp_table.mm = &hyp_mm;
 	if (mmu_boot_config.ttbr1) {
 		hyp_table.root = mmu_boot_config.ttbr1;

@@ -26,6 +26,16 @@ static inline paddr_t virt_to_phys(const void *va)
 /* A zeroed page from the boot-time pool, before the page allocator exists. */
 bool boot_pool_alloc(paddr_t *pa);
 
+/*
+ * Table memory from the page allocator, reached through the linear map:
+ * fills mm's allocation callbacks for any table the hypervisor keeps at
+ * run time (its own, stage 2, EL0 apps); the caller supplies the TLB
+ * maintenance for its regime.
+ */
+void pgtable_mm_runtime(struct pgtable_mm *mm,
+			void (*tlb_invalidate)(void *ctx, uint64_t va, size_t size),
+			void *ctx);
+
 /* Sets up the runtime page-table ops once the page allocator exists. */
 void mmu_init(uint64_t va_offset);
 
