@@ -5,7 +5,12 @@
  * host's callee-saved registers live on the EL2 stack meanwhile, the
  * context pointer on top of them where the exit path finds it.
  */
+#include "arch/gpr_pairs.h"
 #include "arch/vcpu_context.h"
+
+.if GUEST_GPRS_X(2) != 16 || GUEST_GPRS_X(28) != 224
+.error "struct guest_gprs no longer matches gpr_pairs.h"
+.endif
 
 #define HOST_FRAME 112		/* ctx pointer + pad + x19..x30 */
 
@@ -24,20 +29,7 @@ guest_enter:
 	ldp	x1, x2, [x0, #GUEST_GPRS_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #GUEST_GPRS_X(2)]
-	ldp	x4, x5, [x0, #GUEST_GPRS_X(4)]
-	ldp	x6, x7, [x0, #GUEST_GPRS_X(6)]
-	ldp	x8, x9, [x0, #GUEST_GPRS_X(8)]
-	ldp	x10, x11, [x0, #GUEST_GPRS_X(10)]
-	ldp	x12, x13, [x0, #GUEST_GPRS_X(12)]
-	ldp	x14, x15, [x0, #GUEST_GPRS_X(14)]
-	ldp	x16, x17, [x0, #GUEST_GPRS_X(16)]
-	ldp	x18, x19, [x0, #GUEST_GPRS_X(18)]
-	ldp	x20, x21, [x0, #GUEST_GPRS_X(20)]
-	ldp	x22, x23, [x0, #GUEST_GPRS_X(22)]
-	ldp	x24, x25, [x0, #GUEST_GPRS_X(24)]
-	ldp	x26, x27, [x0, #GUEST_GPRS_X(26)]
-	ldp	x28, x29, [x0, #GUEST_GPRS_X(28)]
+	load_x2_to_x29 x0
 	ldr	x30, [x0, #GUEST_GPRS_X(30)]
 	ldp	x0, x1, [x0, #GUEST_GPRS_X(0)]
 	eret
@@ -51,20 +43,7 @@ guest_enter:
 	.global guest_exit
 guest_exit:
 	ldr	x0, [sp, #16]
-	stp	x2, x3, [x0, #GUEST_GPRS_X(2)]
-	stp	x4, x5, [x0, #GUEST_GPRS_X(4)]
-	stp	x6, x7, [x0, #GUEST_GPRS_X(6)]
-	stp	x8, x9, [x0, #GUEST_GPRS_X(8)]
-	stp	x10, x11, [x0, #GUEST_GPRS_X(10)]
-	stp	x12, x13, [x0, #GUEST_GPRS_X(12)]
-	stp	x14, x15, [x0, #GUEST_GPRS_X(14)]
-	stp	x16, x17, [x0, #GUEST_GPRS_X(16)]
-	stp	x18, x19, [x0, #GUEST_GPRS_X(18)]
-	stp	x20, x21, [x0, #GUEST_GPRS_X(20)]
-	stp	x22, x23, [x0, #GUEST_GPRS_X(22)]
-	stp	x24, x25, [x0, #GUEST_GPRS_X(24)]
-	stp	x26, x27, [x0, #GUEST_GPRS_X(26)]
-	stp	x28, x29, [x0, #GUEST_GPRS_X(28)]
+	store_x2_to_x29 x0
 	str	x30, [x0, #GUEST_GPRS_X(30)]
 	ldp	x2, x3, [sp], #16		/* the guest's x0, x1 */
 	stp	x2, x3, [x0, #GUEST_GPRS_X(0)]

@@ -1,28 +1,21 @@
 /*
- * EL2 exception vectors. Every entry saves the whole general-purpose state
- * into a struct trap_frame on the current stack and calls C. Guests are not
- * run yet, so exceptions from lower ELs are unexpected and fatal.
+ * EL2 exception vectors. Exceptions from EL2 save the whole general-purpose
+ * state into a struct trap_frame on the current stack and call C;
+ * exceptions from a lower EL (a guest, or EL0 code) are exits of
+ * guest_enter() (guest_entry.S).
  */
 #include "arch/boot.h"
+#include "arch/gpr_pairs.h"
 #include "arch/trap.h"
 #include "arch/vcpu_context.h"
 
+.if FRAME_X(2) != 16 || FRAME_X(28) != 224
+.error "struct trap_frame no longer matches gpr_pairs.h"
+.endif
+
 .macro save_frame
 	stp	x0, x1, [sp, #FRAME_X(0)]
-	stp	x2, x3, [sp, #FRAME_X(2)]
-	stp	x4, x5, [sp, #FRAME_X(4)]
-	stp	x6, x7, [sp, #FRAME_X(6)]
-	stp	x8, x9, [sp, #FRAME_X(8)]
-	stp	x10, x11, [sp, #FRAME_X(10)]
-	stp	x12, x13, [sp, #FRAME_X(12)]
-	stp	x14, x15, [sp, #FRAME_X(14)]
-	stp	x16, x17, [sp, #FRAME_X(16)]
-	stp	x18, x19, [sp, #FRAME_X(18)]
-	stp	x20, x21, [sp, #FRAME_X(20)]
-	stp	x22, x23, [sp, #FRAME_X(22)]
-	stp	x24, x25, [sp, #FRAME_X(24)]
-	stp	x26, x27, [sp, #FRAME_X(26)]
-	stp	x28, x29, [sp, #FRAME_X(28)]
+	store_x2_to_x29 sp
 	add	x0, sp, #FRAME_SIZE
 	stp	x30, x0, [sp, #FRAME_X(30)]
 	mrs	x0, elr_el2
@@ -44,20 +37,7 @@
 	msr	elr_el2, x0
 	msr	spsr_el2, x1
 	ldp	x0, x1, [sp, #FRAME_X(0)]
-	ldp	x2, x3, [sp, #FRAME_X(2)]
-	ldp	x4, x5, [sp, #FRAME_X(4)]
-	ldp	x6, x7, [sp, #FRAME_X(6)]
-	ldp	x8, x9, [sp, #FRAME_X(8)]
-	ldp	x10, x11, [sp, #FRAME_X(10)]
-	ldp	x12, x13, [sp, #FRAME_X(12)]
-	ldp	x14, x15, [sp, #FRAME_X(14)]
-	ldp	x16, x17, [sp, #FRAME_X(16)]
-	ldp	x18, x19, [sp, #FRAME_X(18)]
-	ldp	x20, x21, [sp, #FRAME_X(20)]
-	ldp	x22, x23, [sp, #FRAME_X(22)]
-	ldp	x24, x25, [sp, #FRAME_X(24)]
-	ldp	x26, x27, [sp, #FRAME_X(26)]
-	ldp	x28, x29, [sp, #FRAME_X(28)]
+	load_x2_to_x29 sp
 	ldr	x30, [sp, #FRAME_X(30)]
 	add	sp, sp, #FRAME_SIZE
 	eret
