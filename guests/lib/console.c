@@ -1,4 +1,5 @@
 /* Console output: the hypervisor's console hypercall, or QEMU's PL011 bare-metal. */
+#include "lib/format.h"
 #include "arch.h"
 #include "config.h"
 #include "console.h"
@@ -45,7 +46,7 @@ void console_write(const char *s, size_t len)
 int vprintf(const char *fmt, va_list ap)
 {
 	char buf[CONSOLE_LINE_MAX];
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	int n = vformat(buf, sizeof(buf), fmt, ap);
 	size_t len = n < 0 ? 0 : (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 
 	/* Cut short: still end the line, or the next message would join it. */

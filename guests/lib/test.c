@@ -1,6 +1,7 @@
 /* Test markers and the result hypercall. */
 #include <stdarg.h>
 
+#include "lib/format.h"
 #include "arch.h"
 #include "console.h"
 #include "hvc.h"
@@ -27,7 +28,7 @@ static void vfail(const char *where, const char *fmt, va_list ap)
 {
 	char msg[160];
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vformat(msg, sizeof(msg), fmt, ap);
 	this_cpu()->failures++;
 	printf("[guest] FAIL %s%s (vCPU %u)\n", where, msg, cpu_id());
 }
@@ -41,7 +42,7 @@ void check_failed(const char *file, int line, const char *fmt, ...)
 	for (const char *p = file; *p; p++)
 		if (*p == '/')
 			base = p + 1;
-	snprintf(where, sizeof(where), "%s:%d: ", base, line);
+	format(where, sizeof(where), "%s:%d: ", base, line);
 	va_start(ap, fmt);
 	vfail(where, fmt, ap);
 	va_end(ap);
@@ -94,7 +95,7 @@ void test_fatal(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	this_cpu()->failures++;
 	printf("TEST FAIL %s: vCPU %u: %s%s\n", name, cpu_id(), msg,
