@@ -20,6 +20,13 @@ static const struct platform *ram_map;
 static spinlock_t allocator_lock = SPINLOCK_INIT;
 static bool allocator_ready;
 
+/* The whole pages of RAM bank b: [*start, *end); empty if *end <= *start. */
+static void bank_pages(const struct platform *plat, unsigned b, paddr_t *start, paddr_t *end)
+{
+	*start = ALIGN_UP(plat->ram[b].base, PAGE_SIZE);
+	*end = ALIGN_DOWN(plat->ram[b].base + plat->ram[b].size, PAGE_SIZE);
+}
+
 static bool ranges_overlap(paddr_t a0, paddr_t a1, paddr_t b0, paddr_t b1)
 {
 	return a0 < b1 && b0 < a1;
@@ -50,8 +57,9 @@ static bool place_bitmaps(const struct platform *plat, size_t bytes,
 	size_t size = ALIGN_UP(bytes, PAGE_SIZE);
 
 	for (unsigned b = 0; b < plat->ram_banks; b++) {
-		paddr_t lo = ALIGN_UP(plat->ram[b].base, PAGE_SIZE);
-		paddr_t hi = ALIGN_DOWN(plat->ram[b].base + plat->ram[b].size, PAGE_SIZE);
+		paddr_t lo, hi;
+
+		bank_pages(plat, b, &lo, &hi);
 
 		while (hi >= lo + size) {
 			paddr_t cand = hi - size;
@@ -136,9 +144,9 @@ int mm_init(const struct platform *plat, paddr_t image_pa, size_t image_size,
 		rsv[nrsv++] = (struct phys_range){ plat->initrd_start, plat->initrd_end };
 
 	for (unsigned b = 0; b < plat->ram_banks; b++) {
-		paddr_t start = ALIGN_UP(plat->ram[b].base, PAGE_SIZE);
-		paddr_t end = ALIGN_DOWN(plat->ram[b].base + plat->ram[b].size, PAGE_SIZE);
+		paddr_t start, end;
 
+		bank_pages(plat, b, &start, &end);
 		if (end <= start)
 			continue;
 		if (map_ram_bank(start, end, image_pa, image_pa + image_size)) {
@@ -157,12 +165,13 @@ int mm_init(const struct platform *plat, paddr_t image_pa, size_t image_size,
 
 	page_allocator_init(&allocator);
 	for (unsigned b = 0; b < plat->ram_banks; b++) {
-		paddr_t start = ALIGN_UP(plat->ram[b].base, PAGE_SIZE);
-		paddr_t end = ALIGN_DOWN(plat->ram[b].base + plat->ram[b].size, PAGE_SIZE);
-		size_t npages = (end - start) >> PAGE_SHIFT;
+		paddr_t start, end;
+		size_t npages;
 
+		bank_pages(plat, b, &start, &end);
 		if (end <= start)
 			continue;
+		npages = (end - start) >> PAGE_SHIFT;
 		memset(bitmap, 0, page_bitmap_bytes(npages));
 		if (page_add_region(&allocator, start, npages, (uint64_t *)bitmap)) {
 			pr_err("mm: RAM bank %u [%#lx, %#lx) rejected (overlap or too many banks)\n",
