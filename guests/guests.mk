@@ -36,9 +36,8 @@ GUESTS_OBJCOPY := $(TC_OBJCOPY)
 GUESTS_READELF := $(TC_READELF)
 GUESTS_TC_CFLAGS := $(TC_CFLAGS)
 
-# The test guests, one raw Image each. A name is guests/<name>.c.
-GUESTS_NAMES := hello smp timer sgi psci isolation-attacker isolation-victim \
-	hostile cpu-bound sysoff reset app-mmio
+# The test guests, one raw Image each: every guests/<name>.c.
+GUESTS_NAMES := $(sort $(basename $(notdir $(wildcard $(GUESTS_SRC)/*.c))))
 
 GUESTS_LIB_SRCS := $(wildcard $(GUESTS_SRC)/lib/*.c $(GUESTS_SRC)/lib/*.S)
 # The hypervisor's portable string functions and formatter, compiled

@@ -54,6 +54,23 @@ int el0_map(struct el0_space *s, uint64_t va, paddr_t pa, size_t size, unsigned 
 	return pgtable_map(&s->pt, va, pa, size, prot | PROT_USER);
 }
 
+int el0_unmap(struct el0_space *s, uint64_t va, size_t size)
+{
+	if (va >= EL0_VA_LIMIT || size > EL0_VA_LIMIT - va)
+		return PT_ERR_RANGE;
+	return pgtable_unmap(&s->pt, va, size);
+}
+
+bool el0_lookup(struct el0_space *s, uint64_t va, paddr_t *pa, unsigned *prot)
+{
+	unsigned p;
+
+	if (va >= EL0_VA_LIMIT || !pgtable_lookup(&s->pt, va, pa, &p) || !(p & PROT_USER))
+		return false;
+	*prot = p & ~PROT_USER;
+	return true;
+}
+
 void el0_space_destroy(struct el0_space *s)
 {
 	pgtable_destroy(&s->pt);

@@ -27,6 +27,14 @@ void el0_cpu_init(void);
 int el0_space_init(struct el0_space *s, uint16_t asid);
 /* Map [pa, pa + size) at EL0 address va; prot gets PROT_USER added. */
 int el0_map(struct el0_space *s, uint64_t va, paddr_t pa, size_t size, unsigned prot);
+/* Remove [va, va + size) (page aligned); TLBs invalidated. */
+int el0_unmap(struct el0_space *s, uint64_t va, size_t size);
+/*
+ * What EL0 sees at va: true with the physical address of va in *pa and
+ * its PROT_READ/WRITE/EXEC bits in *prot; false if
+ * nothing is mapped there for EL0.
+ */
+bool el0_lookup(struct el0_space *s, uint64_t va, paddr_t *pa, unsigned *prot);
 void el0_space_destroy(struct el0_space *s);
 
 /*
