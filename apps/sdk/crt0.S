@@ -35,6 +35,8 @@ _start:
 	b.eq	ev_timer
 	cmp	x0, #APP_EV_RESET
 	b.eq	ev_reset
+	cmp	x0, #APP_EV_INPUT
+	b.eq	ev_input
 	adrp	x0, unknown_event
 	add	x0, x0, :lo12:unknown_event
 	mov	x1, #unknown_event_len
@@ -102,6 +104,14 @@ ev_reset:				/* int64_t reset(reason, domain_id) */
 	mov	x1, x2
 	blr	x10
 	b	return1
+
+ev_input:				/* void input(bytes, count) */
+	ldr	x10, [x9, #APP_OPS_INPUT]
+	cbz	x10, return0
+	mov	x0, x2
+	mov	w1, w1
+	blr	x10
+	b	return0
 
 return0:
 	mov	x0, #0

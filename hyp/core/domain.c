@@ -308,6 +308,7 @@ void domain_request_stop(struct domain *d)
 {
 	printk("elvisor: domain %s: system off\n", d->name);
 	stop_vcpus(d);
+	apps_domain_stop(d);
 }
 
 void domain_request_reset(struct domain *d)
@@ -337,6 +338,7 @@ static void reset_domain(struct domain *d)
 	}
 	d->cntvoff = timer_now();
 	d->test_result = -1;
+	apps_domain_reset(d);
 	d->state = DOMAIN_RUNNING;
 	vcpu_power_on(d->vcpu[0], d->config->entry, d->config->dtb_address);
 }
@@ -362,10 +364,25 @@ void domain_do_pending_work(void)
 
 static const char *const vcpu_state_names[] = { "off", "runnable", "blocked" };
 
+/* A vCPU's time in each of its domain's apps, when it has any. */
+static void print_app_times(const struct vcpu *v)
+{
+	char line[200];
+	size_t len = 0;
+
+	for (unsigned k = 0; k < v->dom->config->napps && len < sizeof(line); k++)
+		if (v->stats.app_ticks[k])
+			len += (size_t)format(line + len, sizeof(line) - len, " %s %lu us",
+					      v->dom->config->app[k].name,
+					      ticks_to_ns(v->stats.app_ticks[k]) / 1000);
+	if (len)
+		printk("       vCPU %u in apps:%s\n", v->id, line);
+}
+
 void domains_print(void)
 {
 	printk("  id name             state    vCPU pCPU state      run ms  blocked ms"
-	       "  hyp ms  hvc  smc dabt sysreg wfx  irq\n");
+	       "  hyp ms  app ms  hvc  smc dabt sysreg wfx  irq\n");
 	for (unsigned i = 0; i < ndomains; i++) {
 		struct domain *d = domains[i];
 
@@ -373,15 +390,17 @@ void domains_print(void)
 			struct vcpu *v = d->vcpu[j];
 			const uint64_t *t = v->stats.traps;
 
-			printk("  %-2u %-16s %-8s %4u %4u %-8s %8lu %11lu %7lu %4lu %4lu %4lu %6lu %4lu %4lu\n",
+			printk("  %-2u %-16s %-8s %4u %4u %-8s %8lu %11lu %7lu %7lu %4lu %4lu %4lu %6lu %4lu %4lu\n",
 			       d->id, j ? "" : d->name,
 			       j ? "" : (d->state == DOMAIN_RUNNING ? "running" : "stopped"),
 			       j, v->pcpu, vcpu_state_names[v->state],
 			       ticks_to_ns(v->stats.ns_run) / 1000000,
 			       ticks_to_ns(v->stats.ns_blocked) / 1000000,
 			       ticks_to_ns(v->stats.ns_hyp) / 1000000,
+			       ticks_to_ns(v->stats.ns_app) / 1000000,
 			       t[TRAP_HVC], t[TRAP_SMC], t[TRAP_DABT], t[TRAP_SYSREG],
 			       t[TRAP_WFX], t[TRAP_IRQ]);
+			print_app_times(v);
 		}
 	}
 }

@@ -1,10 +1,12 @@
 /*
  * HVC and SMC calls from guests (SMC Calling Convention): PSCI for the
- * domain's own vCPUs, elvisor's hypercalls, NOT_SUPPORTED for the rest.
+ * domain's own vCPUs, elvisor's hypercalls, the function-ID ranges of the
+ * domain's apps (core/app.h), NOT_SUPPORTED for the rest.
  * SYSTEM_OFF and SYSTEM_RESET end or restart the calling domain only.
  */
 #include "abi/hypercall.h"
 #include "arch/psci.h"
+#include "core/app.h"
 #include "core/console.h"
 #include "core/domain_ops.h"
 #include "core/guest_calls.h"
@@ -144,6 +146,8 @@ static void elvisor_call(struct vcpu *v, uint64_t *r)
 	case ELVISOR_HVC_VCPU_TIMES:
 		r[0] = ticks_to_ns(v->stats.ns_run);
 		r[1] = ticks_to_ns(v->stats.ns_blocked);
+		r[2] = ticks_to_ns(v->stats.ns_app);
+		r[3] = ticks_to_ns(v->stats.ns_hyp);
 		break;
 	default:
 		r[0] = SMCCC_NOT_SUPPORTED;
@@ -158,6 +162,6 @@ void guest_call(struct vcpu *v, uint64_t regs[7])
 		psci_call_from_guest(v, regs);
 	else if (fn >= ELVISOR_HVC_BASE && fn <= ELVISOR_HVC_LAST)
 		elvisor_call(v, regs);
-	else
+	else if (!apps_handle_call(v, regs))
 		regs[0] = SMCCC_NOT_SUPPORTED;
 }

@@ -18,16 +18,10 @@
  * needs neither. Cells are read with fdt32_ld(), which does not assume
  * that the blob is aligned.
  */
-#include <libfdt.h>
-
-#include "core/manifest.h"
-#include "lib/elf.h"
-#include "lib/format.h"
+#include "manifest_parser.h"
 #include "lib/string.h"
 
-#define MESSAGE_MAX 384
 #define REGION_TEXT_MAX 128
-#define PATH_TEXT_MAX 96
 #define MIB_SHIFT 20
 #define DOMAIN_COMPATIBLE "elvisor,domain"
 #define WEIGHT_DEFAULT 256
@@ -48,19 +42,6 @@ static const char *const domain_properties[] = {
 	"phandle", "linux,phandle",
 };
 
-enum prop_status {
-	PROP_ABSENT,		/* not there (and not required) */
-	PROP_OK,		/* there and well-formed */
-	PROP_BAD,		/* reported */
-};
-
-struct parser {
-	const void *fdt;
-	const struct manifest_env *env;
-	uint64_t memory_used;		/* by the domains accepted so far */
-	char path[PATH_TEXT_MAX];	/* of the node being parsed */
-	unsigned errors;		/* reported for that node */
-};
 
 /* A guest address range, for the layout checks and their messages. */
 struct region {
@@ -69,158 +50,9 @@ struct region {
 	uint64_t start, size;
 };
 
-/* ---- reporting ---- */
-
-/* "<path>: <prop>: <message>", or "<path>: <message>" when prop is NULL. */
-static void fail(struct parser *p, const char *prop, const char *fmt, ...)
-	__printf(3, 4);
-
-static void fail(struct parser *p, const char *prop, const char *fmt, ...)
-{
-	char message[MESSAGE_MAX];
-	size_t len;
-	va_list ap;
-
-	if (prop != NULL)
-		format(message, sizeof(message), "%s: %s: ", p->path, prop);
-	else
-		format(message, sizeof(message), "%s: ", p->path);
-	len = strlen(message);
-	va_start(ap, fmt);
-	vformat(message + len, sizeof(message) - len, fmt, ap);
-	va_end(ap);
-	p->errors++;
-	if (p->env->report != NULL)
-		p->env->report(p->env->ctx, message);
-}
-
 static const char *plural(uint64_t n)
 {
 	return n == 1 ? "" : "s";
-}
-
-/* ---- property access ---- */
-
-/*
- * The property, or NULL with *status PROP_ABSENT when it is not there.
- * Any other libfdt failure is reported (PROP_BAD).
- */
-static const void *get_prop(struct parser *p, int node, const char *name,
-			    int *len, enum prop_status *status)
-{
-	const void *value = fdt_getprop(p->fdt, node, name, len);
-
-	*status = PROP_OK;
-	if (value == NULL) {
-		*status = PROP_ABSENT;
-		if (*len != -FDT_ERR_NOTFOUND) {
-			fail(p, name, "%s", fdt_strerror(*len));
-			*status = PROP_BAD;
-		}
-	}
-	return value;
-}
-
-/* For a property that is not there: reports it if it is required. */
-static enum prop_status not_there(struct parser *p, const char *name,
-				  enum prop_status status, bool required)
-{
-	if (status == PROP_ABSENT && required) {
-		fail(p, name, "required property is missing");
-		return PROP_BAD;
-	}
-	return status;
-}
-
-/* One cell: <n>. */
-static enum prop_status get_u32(struct parser *p, int node, const char *name,
-				bool required, uint32_t *value)
-{
-	enum prop_status status;
-	int len;
-	const fdt32_t *cell = get_prop(p, node, name, &len, &status);
-
-	if (cell == NULL)
-		return not_there(p, name, status, required);
-	if (len != (int)sizeof(*cell)) {
-		fail(p, name, "length %d bytes: expected one cell (<n>)", len);
-		return PROP_BAD;
-	}
-	*value = fdt32_ld(cell);
-	return PROP_OK;
-}
-
-/* An address: one or two cells (<addr> or <hi lo>). */
-static enum prop_status get_address(struct parser *p, int node,
-				    const char *name, uint64_t *value)
-{
-	enum prop_status status;
-	int len;
-	const fdt32_t *cells = get_prop(p, node, name, &len, &status);
-
-	if (cells == NULL)
-		return status;
-	if (len == 4) {
-		*value = fdt32_ld(cells);
-	} else if (len == 8) {
-		*value = (uint64_t)fdt32_ld(cells) << 32 | fdt32_ld(cells + 1);
-	} else {
-		fail(p, name, "length %d bytes: expected one or two cells "
-		     "(<addr> or <hi lo>)", len);
-		return PROP_BAD;
-	}
-	return PROP_OK;
-}
-
-/* Exactly one string, copied to buf (size bytes with the NUL) if it fits. */
-static enum prop_status get_string(struct parser *p, int node,
-				   const char *name, bool required, char *buf,
-				   size_t size)
-{
-	enum prop_status status;
-	int len;
-	const char *value = get_prop(p, node, name, &len, &status);
-
-	if (value == NULL)
-		return not_there(p, name, status, required);
-	if (len == 0 || value[len - 1] != '\0' ||
-	    strlen(value) != (size_t)len - 1) {
-		fail(p, name, "expected one string (%s = \"...\")", name);
-		return PROP_BAD;
-	}
-	if ((size_t)len > size) {
-		fail(p, name, "%d characters long, at most %zu fit", len - 1,
-		     size - 1);
-		return PROP_BAD;
-	}
-	memcpy(buf, value, (size_t)len);
-	return PROP_OK;
-}
-
-/* A file property: a non-empty name of a non-empty file in the archive. */
-static enum prop_status get_file(struct parser *p, int node, const char *name,
-				 bool required, char *buf, const void **data,
-				 size_t *size)
-{
-	enum prop_status status = get_string(p, node, name, required, buf,
-					     MANIFEST_FILE_MAX);
-
-	if (status != PROP_OK)
-		return status;
-	if (buf[0] == '\0') {
-		fail(p, name, "empty file name");
-		return PROP_BAD;
-	}
-	if (p->env->find_file == NULL ||
-	    !p->env->find_file(p->env->ctx, buf, data, size)) {
-		fail(p, name, "\"%s\" is not in the boot archive", buf);
-		return PROP_BAD;
-	}
-	if (*size == 0) {
-		fail(p, name, "\"%s\" is empty", buf);
-		return PROP_BAD;
-	}
-	return PROP_OK;
 }
 
 /* ---- the node itself ---- */
@@ -238,24 +70,24 @@ static void check_name(struct parser *p, int elvisor, int node,
 	int i, other;
 
 	if (len == 0) {
-		fail(p, NULL, "a domain node needs a name");
+		mp_fail(p, NULL, "a domain node needs a name");
 		return;
 	}
 	if (memchr(name, '@', (size_t)len) != NULL) {
-		fail(p, NULL, "node name \"%s\" has a unit address: a domain "
+		mp_fail(p, NULL, "node name \"%s\" has a unit address: a domain "
 		     "name is letters, digits, '-' and '_' only", name);
 		return;
 	}
 	for (i = 0; i < len; i++) {
 		if (!name_char_ok(name[i])) {
-			fail(p, NULL, "node name \"%s\": '%c' is not allowed: "
+			mp_fail(p, NULL, "node name \"%s\": '%c' is not allowed: "
 			     "a domain name is letters, digits, '-' and '_' "
 			     "only", name, name[i]);
 			return;
 		}
 	}
 	if (len >= MANIFEST_NAME_MAX) {
-		fail(p, NULL, "node name \"%s\" is %d characters long, at most "
+		mp_fail(p, NULL, "node name \"%s\" is %d characters long, at most "
 		     "%d are allowed", name, len, MANIFEST_NAME_MAX - 1);
 		return;
 	}
@@ -272,7 +104,7 @@ static void check_name(struct parser *p, int elvisor, int node,
 		other_name = fdt_get_name(p->fdt, other, &other_len);
 		if (other_name != NULL && other_len == len &&
 		    memcmp(other_name, name, (size_t)len) == 0) {
-			fail(p, NULL, "node name \"%s\": another domain has "
+			mp_fail(p, NULL, "node name \"%s\": another domain has "
 			     "the same name", name);
 			return;
 		}
@@ -301,12 +133,12 @@ static void check_unknown(struct parser *p, int node)
 
 		if (fdt_getprop_by_offset(p->fdt, prop, &name, &len) == NULL ||
 		    name == NULL) {
-			fail(p, NULL, "unreadable property: %s",
+			mp_fail(p, NULL, "unreadable property: %s",
 			     fdt_strerror(len));
 			continue;
 		}
 		if (!is_domain_property(name))
-			fail(p, NULL, "unknown property \"%s\"", name);
+			mp_fail(p, NULL, "unknown property \"%s\"", name);
 	}
 	(void)child;
 }
@@ -315,16 +147,16 @@ static void check_compatible(struct parser *p, int node)
 {
 	enum prop_status status;
 	int len;
-	const char *value = get_prop(p, node, "compatible", &len, &status);
+	const char *value = mp_get_prop(p, node, "compatible", &len, &status);
 
 	if (value == NULL) {
 		if (status == PROP_ABSENT)
-			fail(p, "compatible", "required property is missing "
+			mp_fail(p, "compatible", "required property is missing "
 			     "(compatible = \"" DOMAIN_COMPATIBLE "\";)");
 		return;
 	}
 	if (fdt_stringlist_contains(value, len, DOMAIN_COMPATIBLE) == 0)
-		fail(p, "compatible", "must be \"" DOMAIN_COMPATIBLE "\"");
+		mp_fail(p, "compatible", "must be \"" DOMAIN_COMPATIBLE "\"");
 }
 
 /* ---- numbers ---- */
@@ -333,10 +165,10 @@ static bool parse_vcpus(struct parser *p, int node, struct domain_config *d)
 {
 	uint32_t n;
 
-	if (get_u32(p, node, "vcpus", true, &n) != PROP_OK)
+	if (mp_get_u32(p, node, "vcpus", true, &n) != PROP_OK)
 		return false;
 	if (n < 1 || n > MANIFEST_MAX_VCPUS) {
-		fail(p, "vcpus", "%u is not between 1 and %u", n,
+		mp_fail(p, "vcpus", "%u is not between 1 and %u", n,
 		     (unsigned)MANIFEST_MAX_VCPUS);
 		return false;
 	}
@@ -355,22 +187,22 @@ static bool parse_memory(struct parser *p, int node, struct domain_config *d)
 			available - p->memory_used : 0;
 	uint32_t mb;
 
-	if (get_u32(p, node, "memory-mb", true, &mb) != PROP_OK)
+	if (mp_get_u32(p, node, "memory-mb", true, &mb) != PROP_OK)
 		return false;
 	if (mb > GUEST_RAM_MAX_MB) {
-		fail(p, "memory-mb", "%u is more than the %u MiB a domain may "
+		mp_fail(p, "memory-mb", "%u is more than the %u MiB a domain may "
 		     "have", mb, (unsigned)GUEST_RAM_MAX_MB);
 		return false;
 	}
 	if ((uint64_t)mb << MIB_SHIFT < GUEST_DTB_SPACE) {
-		fail(p, "memory-mb", "%u MiB is less than the %lu MiB at the "
+		mp_fail(p, "memory-mb", "%u MiB is less than the %lu MiB at the "
 		     "top of RAM reserved for the device tree", mb,
 		     GUEST_DTB_SPACE >> MIB_SHIFT);
 		return false;
 	}
 	d->memory_bytes = (uint64_t)mb << MIB_SHIFT;
 	if (d->memory_bytes > left)
-		fail(p, "memory-mb", "too much memory: %u MiB wanted, %llu MiB "
+		mp_fail(p, "memory-mb", "too much memory: %u MiB wanted, %llu MiB "
 		     "of the %llu MiB for domains left", mb,
 		     (unsigned long long)(left >> MIB_SHIFT),
 		     (unsigned long long)(available >> MIB_SHIFT));
@@ -381,10 +213,10 @@ static void parse_weight(struct parser *p, int node, struct domain_config *d)
 {
 	uint32_t weight = WEIGHT_DEFAULT;
 
-	if (get_u32(p, node, "weight", false, &weight) == PROP_BAD)
+	if (mp_get_u32(p, node, "weight", false, &weight) == PROP_BAD)
 		return;
 	if (weight < 1 || weight > WEIGHT_MAX) {
-		fail(p, "weight", "%u is not between 1 and %u", weight,
+		mp_fail(p, "weight", "%u is not between 1 and %u", weight,
 		     (unsigned)WEIGHT_MAX);
 		return;
 	}
@@ -397,10 +229,10 @@ static void parse_test_domain(struct parser *p, int node,
 	enum prop_status status;
 	int len;
 
-	if (get_prop(p, node, "test-domain", &len, &status) == NULL)
+	if (mp_get_prop(p, node, "test-domain", &len, &status) == NULL)
 		return;
 	if (len != 0) {
-		fail(p, "test-domain", "takes no value (test-domain;)");
+		mp_fail(p, "test-domain", "takes no value (test-domain;)");
 		return;
 	}
 	d->test_domain = true;
@@ -416,7 +248,7 @@ static void parse_affinity(struct parser *p, int node, bool vcpus_ok,
 	unsigned pcpus = p->env->pcpus, i, count;
 	enum prop_status status;
 	int len;
-	const fdt32_t *cells = get_prop(p, node, "affinity", &len, &status);
+	const fdt32_t *cells = mp_get_prop(p, node, "affinity", &len, &status);
 
 	if (cells == NULL) {
 		for (i = 0; i < d->vcpus; i++)
@@ -424,13 +256,13 @@ static void parse_affinity(struct parser *p, int node, bool vcpus_ok,
 		return;
 	}
 	if (len == 0 || len % 4 != 0) {
-		fail(p, "affinity", "length %d bytes: expected <pcpu> or one "
+		mp_fail(p, "affinity", "length %d bytes: expected <pcpu> or one "
 		     "cell per vCPU", len);
 		return;
 	}
 	count = (unsigned)len / 4;
 	if (vcpus_ok && count != 1 && count != d->vcpus) {
-		fail(p, "affinity", "%u pCPUs for %u vCPU%s: give one pCPU for "
+		mp_fail(p, "affinity", "%u pCPUs for %u vCPU%s: give one pCPU for "
 		     "all of them or one per vCPU", count, d->vcpus,
 		     plural(d->vcpus));
 		return;
@@ -439,7 +271,7 @@ static void parse_affinity(struct parser *p, int node, bool vcpus_ok,
 		uint32_t pcpu = fdt32_ld(cells + i);
 
 		if (pcpu >= pcpus)
-			fail(p, "affinity", "pCPU %u does not exist (%u pCPU%s)",
+			mp_fail(p, "affinity", "pCPU %u does not exist (%u pCPU%s)",
 			     pcpu, pcpus, plural(pcpus));
 		else if (i < MANIFEST_MAX_VCPUS)
 			d->affinity[i] = pcpu;
@@ -473,19 +305,19 @@ static bool parse_image(struct parser *p, const uint8_t *data, size_t size,
 
 	d->kernel_is_image = true;
 	if (has_load != PROP_ABSENT)
-		fail(p, "load-address", "not allowed: \"%s\" is an arm64 Image, "
+		mp_fail(p, "load-address", "not allowed: \"%s\" is an arm64 Image, "
 		     "loaded at RAM base + its text_offset", d->kernel);
 	if (has_entry != PROP_ABSENT)
-		fail(p, "entry", "not allowed: \"%s\" is an arm64 Image, "
+		mp_fail(p, "entry", "not allowed: \"%s\" is an arm64 Image, "
 		     "entered at its first byte", d->kernel);
 	if (text_offset >= (uint64_t)GUEST_RAM_MAX_MB << MIB_SHIFT) {
-		fail(p, "kernel", "\"%s\": Image text_offset %#llx is beyond "
+		mp_fail(p, "kernel", "\"%s\": Image text_offset %#llx is beyond "
 		     "any domain's RAM", d->kernel,
 		     (unsigned long long)text_offset);
 		return false;
 	}
 	if (text_offset % 4 != 0) {
-		fail(p, "kernel", "\"%s\": Image text_offset %#llx is not "
+		mp_fail(p, "kernel", "\"%s\": Image text_offset %#llx is not "
 		     "4-byte aligned", d->kernel,
 		     (unsigned long long)text_offset);
 		return false;
@@ -505,7 +337,7 @@ static bool parse_raw(struct parser *p, size_t size, enum prop_status has_load,
 	d->kernel_is_image = false;
 	d->kernel_size = size;
 	if (has_load == PROP_ABSENT)
-		fail(p, "load-address", "required: \"%s\" is a raw binary (no "
+		mp_fail(p, "load-address", "required: \"%s\" is a raw binary (no "
 		     "arm64 Image header)", d->kernel);
 	if (has_load != PROP_OK)
 		return false;
@@ -514,13 +346,13 @@ static bool parse_raw(struct parser *p, size_t size, enum prop_status has_load,
 	if (has_entry == PROP_OK) {
 		d->entry = entry;
 		if (entry < load || entry - load >= size)
-			fail(p, "entry", "%#llx is outside the kernel \"%s\" "
+			mp_fail(p, "entry", "%#llx is outside the kernel \"%s\" "
 			     "[%#llx, %#llx)", (unsigned long long)entry,
 			     d->kernel, (unsigned long long)load,
 			     (unsigned long long)(load + size));
 	}
 	if (d->entry % 4 != 0)
-		fail(p, has_entry == PROP_OK ? "entry" : "load-address",
+		mp_fail(p, has_entry == PROP_OK ? "entry" : "load-address",
 		     "%#llx is not 4-byte aligned (the entry point is an "
 		     "instruction)", (unsigned long long)d->entry);
 	return true;
@@ -538,10 +370,10 @@ static bool parse_kernel(struct parser *p, int node, struct domain_config *d)
 	size_t size = 0;
 	bool file_ok;
 
-	file_ok = get_file(p, node, "kernel", true, d->kernel, &data,
+	file_ok = mp_get_file(p, node, "kernel", true, d->kernel, &data,
 			   &size) == PROP_OK;
-	has_load = get_address(p, node, "load-address", &load);
-	has_entry = get_address(p, node, "entry", &entry);
+	has_load = mp_get_address(p, node, "load-address", &load);
+	has_entry = mp_get_address(p, node, "entry", &entry);
 	if (!file_ok)
 		return false;
 	if (size >= IMAGE_HEADER_SIZE &&
@@ -556,7 +388,7 @@ static bool parse_ramdisk(struct parser *p, int node, struct domain_config *d)
 {
 	const void *data = NULL;
 	size_t size = 0;
-	enum prop_status status = get_file(p, node, "ramdisk", false,
+	enum prop_status status = mp_get_file(p, node, "ramdisk", false,
 					   d->ramdisk, &data, &size);
 
 	if (status == PROP_OK)
@@ -599,7 +431,7 @@ static void fail_overlap(struct parser *p, const char *prop,
 
 	describe(a, a_text, sizeof(a_text));
 	describe(b, b_text, sizeof(b_text));
-	fail(p, prop, "overlapping guest address ranges: %s and %s", a_text,
+	mp_fail(p, prop, "overlapping guest address ranges: %s and %s", a_text,
 	     b_text);
 }
 
@@ -625,7 +457,7 @@ static void check_layout(struct parser *p, struct domain_config *d,
 		uint64_t below_dtb = d->dtb_address - GUEST_RAM_BASE;
 
 		if (d->ramdisk_size > below_dtb) {
-			fail(p, "ramdisk", "\"%s\" (%llu bytes) does not fit in "
+			mp_fail(p, "ramdisk", "\"%s\" (%llu bytes) does not fit in "
 			     "the %llu MiB of RAM below the device tree",
 			     d->ramdisk, (unsigned long long)d->ramdisk_size,
 			     (unsigned long long)(below_dtb >> MIB_SHIFT));
@@ -644,7 +476,7 @@ static void check_layout(struct parser *p, struct domain_config *d,
 	if (!range_inside(kernel.start, kernel.size, GUEST_RAM_BASE,
 			  d->memory_bytes)) {
 		describe(&kernel, text, sizeof(text));
-		fail(p, kernel_prop, "%s is outside the domain's RAM [%#llx, "
+		mp_fail(p, kernel_prop, "%s is outside the domain's RAM [%#llx, "
 		     "%#llx)", text, (unsigned long long)GUEST_RAM_BASE,
 		     (unsigned long long)ram_end);
 		return;
@@ -659,124 +491,6 @@ static void check_layout(struct parser *p, struct domain_config *d,
 /* ---- domains ---- */
 
 /* Fills *d; returns the number of errors reported for this domain. */
-/* ---- apps: child nodes of a domain ---- */
-
-static const char *const app_properties[] = { "compatible", "image", "mmio", "phandle",
-					       "linux,phandle", NULL };
-
-static bool ranges_meet(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
-{
-	return a < b + bsize && b < a + asize;
-}
-
-static void check_app_properties(struct parser *p, int node)
-{
-	int prop, child;
-
-	fdt_for_each_property_offset(prop, p->fdt, node) {
-		const char *name = NULL;
-		bool known = false;
-
-		if (fdt_getprop_by_offset(p->fdt, prop, &name, NULL) == NULL || !name)
-			continue;
-		for (unsigned i = 0; app_properties[i]; i++)
-			known = known || strcmp(name, app_properties[i]) == 0;
-		if (!known)
-			fail(p, NULL, "unknown property \"%s\"", name);
-	}
-	fdt_for_each_subnode(child, p->fdt, node)
-		fail(p, NULL, "unknown child node \"%s\": an app node has properties only",
-		     fdt_get_name(p->fdt, child, NULL));
-}
-
-/* mmio = <base size> (one cell each) or <base-hi base-lo size-hi size-lo>. */
-static bool parse_app_mmio(struct parser *p, int node, const struct domain_config *d,
-			   struct app_config *a)
-{
-	int len;
-	const fdt32_t *cells = fdt_getprop(p->fdt, node, "mmio", &len);
-
-	if (!cells) {
-		fail(p, "mmio", "required property is missing (mmio = <base-hi base-lo size-hi size-lo>;)");
-		return false;
-	}
-	if (len == 8) {
-		a->mmio_base = fdt32_to_cpu(cells[0]);
-		a->mmio_size = fdt32_to_cpu(cells[1]);
-	} else if (len == 16) {
-		a->mmio_base = (uint64_t)fdt32_to_cpu(cells[0]) << 32 | fdt32_to_cpu(cells[1]);
-		a->mmio_size = (uint64_t)fdt32_to_cpu(cells[2]) << 32 | fdt32_to_cpu(cells[3]);
-	} else {
-		fail(p, "mmio", "length %d bytes: expected <base size> or two cells each", len);
-		return false;
-	}
-	if (!a->mmio_size || (a->mmio_base | a->mmio_size) & 0xfff ||
-	    a->mmio_base + a->mmio_size < a->mmio_base) {
-		fail(p, "mmio", "[%#llx, +%#llx) is not a non-empty, page-aligned range",
-		     (unsigned long long)a->mmio_base, (unsigned long long)a->mmio_size);
-		return false;
-	}
-	if (ranges_meet(a->mmio_base, a->mmio_size, GUEST_RAM_BASE, d->memory_bytes) ||
-	    ranges_meet(a->mmio_base, a->mmio_size, GUEST_GIC_BASE, GUEST_GIC_SIZE)) {
-		fail(p, "mmio", "[%#llx, +%#llx) overlaps the domain's RAM or its GIC",
-		     (unsigned long long)a->mmio_base, (unsigned long long)a->mmio_size);
-		return false;
-	}
-	for (unsigned i = 0; i < d->napps; i++)
-		if (ranges_meet(a->mmio_base, a->mmio_size, d->app[i].mmio_base,
-				d->app[i].mmio_size)) {
-			fail(p, "mmio", "overlaps the range of app \"%s\"", d->app[i].name);
-			return false;
-		}
-	return true;
-}
-
-static bool parse_app(struct parser *p, int node, struct domain_config *d,
-		      struct app_config *a)
-{
-	char err[128];
-	struct elf_info info;
-	const void *data = NULL;
-	size_t size = 0;
-	int len;
-	const char *compat = fdt_getprop(p->fdt, node, "compatible", &len);
-	unsigned before = p->errors;
-
-	if (!compat || len < 1 || compat[len - 1] || strcmp(compat, APP_COMPATIBLE)) {
-		fail(p, "compatible", "must be \"" APP_COMPATIBLE "\" (a domain's child "
-		     "nodes are the apps that serve it)");
-		return false;
-	}
-	check_app_properties(p, node);
-	if (get_file(p, node, "image", true, a->image, &data, &size) == PROP_OK &&
-	    elf_parse(data, size, &info, err, sizeof(err)) != ELF_OK)
-		fail(p, "image", "\"%s\": %s", a->image, err);
-	parse_app_mmio(p, node, d, a);
-	return p->errors == before;
-}
-
-static void parse_apps(struct parser *p, int domain_node, struct domain_config *d)
-{
-	char domain_path[PATH_TEXT_MAX];
-	int child;
-
-	memcpy(domain_path, p->path, sizeof(domain_path));
-	fdt_for_each_subnode(child, p->fdt, domain_node) {
-		const char *name = fdt_get_name(p->fdt, child, NULL);
-		struct app_config *a = &d->app[d->napps];
-
-		format(p->path, sizeof(p->path), "%s/%s", domain_path, name ? name : "?");
-		if (d->napps == MANIFEST_MAX_APPS) {
-			fail(p, NULL, "more than %d apps in one domain", MANIFEST_MAX_APPS);
-			break;
-		}
-		memset(a, 0, sizeof(*a));
-		format(a->name, sizeof(a->name), "%s", name ? name : "?");
-		if (parse_app(p, child, d, a))
-			d->napps++;
-	}
-	memcpy(p->path, domain_path, sizeof(domain_path));
-}
 
 static unsigned parse_domain(struct parser *p, int elvisor, int node,
 			     unsigned k, struct domain_config *d)
@@ -791,7 +505,7 @@ static unsigned parse_domain(struct parser *p, int elvisor, int node,
 	name = fdt_get_name(p->fdt, node, &len);
 	if (name == NULL) {
 		format(p->path, sizeof(p->path), "/elvisor/<node at %d>", node);
-		fail(p, NULL, "unreadable node name: %s", fdt_strerror(len));
+		mp_fail(p, NULL, "unreadable node name: %s", fdt_strerror(len));
 		return p->errors;
 	}
 	format(p->path, sizeof(p->path), "/elvisor/%s", name);
@@ -803,7 +517,7 @@ static unsigned parse_domain(struct parser *p, int elvisor, int node,
 	memory_ok = parse_memory(p, node, d);
 	kernel_ok = parse_kernel(p, node, d);
 	ramdisk_ok = parse_ramdisk(p, node, d);
-	get_string(p, node, "bootargs", false, d->bootargs,
+	mp_get_string(p, node, "bootargs", false, d->bootargs,
 		   sizeof(d->bootargs));
 	parse_affinity(p, node, vcpus_ok, k, d);
 	parse_weight(p, node, d);
@@ -827,7 +541,7 @@ static void check_elvisor_node(struct parser *p, int elvisor)
 		if (fdt_getprop_by_offset(p->fdt, prop, &name, &len) != NULL &&
 		    name != NULL && strcmp(name, "phandle") != 0 &&
 		    strcmp(name, "linux,phandle") != 0)
-			fail(p, NULL, "unknown property \"%s\" (ignored)", name);
+			mp_fail(p, NULL, "unknown property \"%s\" (ignored)", name);
 	}
 }
 
@@ -840,24 +554,24 @@ int manifest_parse(const void *fdt, size_t size, const struct manifest_env *env,
 	memset(out, 0, sizeof(*out));
 	format(p.path, sizeof(p.path), "manifest");
 	if (fdt == NULL || size == 0) {
-		fail(&p, NULL, "none (manifest.dtb is missing or empty)");
+		mp_fail(&p, NULL, "none (manifest.dtb is missing or empty)");
 		return -1;
 	}
 	/* A cpio archive only aligns file data to 4 bytes. */
 	if ((uintptr_t)fdt % 8 != 0) {
-		fail(&p, NULL, "the blob is not 8-byte aligned, as libfdt "
+		mp_fail(&p, NULL, "the blob is not 8-byte aligned, as libfdt "
 		     "requires (copy it to an aligned buffer first)");
 		return -1;
 	}
 	err = fdt_check_full(fdt, size);
 	if (err != 0) {
-		fail(&p, NULL, "not a valid device tree blob: %s",
+		mp_fail(&p, NULL, "not a valid device tree blob: %s",
 		     fdt_strerror(err));
 		return -1;
 	}
 	elvisor = fdt_path_offset(fdt, "/elvisor");
 	if (elvisor < 0) {
-		fail(&p, NULL, "no /elvisor node (domains are listed in "
+		mp_fail(&p, NULL, "no /elvisor node (domains are listed in "
 		     "/ { elvisor { ... }; };)");
 		return -1;
 	}
@@ -871,7 +585,7 @@ int manifest_parse(const void *fdt, size_t size, const struct manifest_env *env,
 
 			format(p.path, sizeof(p.path), "/elvisor/%s",
 			       name != NULL ? name : "?");
-			fail(&p, NULL, "more than %u domains: this one is left "
+			mp_fail(&p, NULL, "more than %u domains: this one is left "
 			     "out", (unsigned)MANIFEST_MAX_DOMAINS);
 			out->rejected++;
 			continue;

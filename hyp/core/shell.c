@@ -18,9 +18,12 @@
 #include "lib/string.h"
 
 #define LINE_MAX 80
+#define FOCUS_KEY 0x14		/* Ctrl-T: next console owner */
 
 static char line[LINE_MAX];
 static size_t line_len;
+/* Who gets typed bytes: NULL = these commands, else a domain's console app. */
+static struct domain *focus;
 
 static void cmd_help(void)
 {
@@ -31,7 +34,8 @@ static void cmd_help(void)
 	       "  cpus     pCPUs with their MPIDR and interrupt counts\n"
 	       "  mem      physical memory and the page allocator\n"
 	       "  initrd   the files of the boot archive\n"
-	       "Leave QEMU with Ctrl-A then X.\n");
+	       "Ctrl-T moves the console's input to the next domain whose manifest gives\n"
+	       "an app the console (then back here). Leave QEMU with Ctrl-A then X.\n");
 }
 
 static void cmd_cpus(void)
@@ -93,6 +97,37 @@ static void handle_key(int c)
 	}
 }
 
+/* The domain after `from` (NULL: the first) with a console app, or NULL. */
+static struct domain *next_console_domain(const struct domain *from)
+{
+	bool past = from == NULL;
+
+	for (unsigned i = 0; i < ndomains; i++) {
+		if (past && apps_have_console(domains[i]))
+			return domains[i];
+		past = past || domains[i] == from;
+	}
+	return NULL;
+}
+
+static void move_focus(void)
+{
+	focus = next_console_domain(focus);
+	printk("\nelvisor: console focus: %s\n", focus ? focus->name : "elvisor");
+	if (!focus)
+		printk("elvisor> %.*s", (int)line_len, line);
+}
+
+static void route_key(int c)
+{
+	if (c == FOCUS_KEY)
+		move_focus();
+	else if (focus)
+		apps_console_input(focus, (uint8_t)c);
+	else
+		handle_key(c);
+}
+
 /* Drain the receive FIFO: the interrupt is level and stays up until then. */
 static void uart_rx_irq(uint32_t intid, void *ctx)
 {
@@ -101,14 +136,15 @@ static void uart_rx_irq(uint32_t intid, void *ctx)
 	(void)intid;
 	(void)ctx;
 	while ((c = console_getc()) >= 0)
-		handle_key(c);
+		route_key(c);
 }
 
 void shell_start(void)
 {
 	const struct platform *plat = platform_get();
 
-	printk("elvisor: console ready; type help. Leave QEMU with Ctrl-A then X.\n");
+	printk("elvisor: console ready; type help. Ctrl-T switches input between elvisor and "
+	       "domains with a console app. Leave QEMU with Ctrl-A then X.\n");
 	if (!plat->uart.present || !plat->uart.irq.valid ||
 	    irq_register(plat->uart.irq.intid, uart_rx_irq, NULL)) {
 		pr_warn("the UART has no usable interrupt: the console takes no input\n");

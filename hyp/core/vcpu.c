@@ -10,6 +10,7 @@
 #include "arch/cpu.h"
 #include "arch/guest_traps.h"
 #include "arch/vcpu_switch.h"
+#include "core/app.h"
 #include "core/console.h"
 #include "core/domain_ops.h"
 #include "core/irq.h"
@@ -166,7 +167,7 @@ static bool keep_running(struct vcpu *v)
 
 static void run_vcpu(struct vcpu *v)
 {
-	uint64_t start = timer_now(), t0, t1;
+	uint64_t start = timer_now(), t0, t1, in_apps, others;
 
 	sched_start_slice(v);
 	do {
@@ -178,13 +179,16 @@ static void run_vcpu(struct vcpu *v)
 		t1 = timer_now();
 		v->stats.ns_run += t1 - t0;	/* ticks; converted when shown */
 		vgic_after_exit(v);
+		in_apps = v->stats.ns_app;
 		if (exit == EXIT_IRQ) {
 			v->stats.traps[TRAP_IRQ]++;
 			irq_handle_pending();
 		} else {
 			handle_guest_exit(v, exit);
 		}
-		v->stats.ns_hyp += timer_now() - t1;
+		/* Other domains' app work (timers, input) is not this vCPU's either. */
+		others = apps_run_deferred();
+		v->stats.ns_hyp += timer_now() - t1 - (v->stats.ns_app - in_apps) - others;
 	} while (keep_running(v));
 	sched_charge(v, timer_now() - start);
 }
@@ -204,6 +208,7 @@ void pcpu_run_loop(void)
 		if (machine_is_stopping())
 			arch_park();
 		domain_do_pending_work();
+		apps_run_deferred();
 		v = sched_pick();
 		if (!v) {
 			idle();
@@ -231,6 +236,7 @@ int vcpu_global_init(void)
 	for (unsigned i = 0; i < ARRAY_SIZE(vtimer_wakeup); i++)
 		timer_event_init(&vtimer_wakeup[i], vtimer_wakeup_fired, NULL);
 	timer_events_init();
+	apps_global_init();
 	sched_init();
 	if (vgic_register_resample(VGIC_VTIMER_PPI, vtimer_resample))
 		return -1;

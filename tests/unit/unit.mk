@@ -34,7 +34,7 @@ UNIT_LDLIBS := -lfdt
 
 UNIT_HYP_SRCS := hyp/lib/format.c hyp/lib/cpio.c hyp/lib/page_alloc.c \
 	hyp/core/platform.c hyp/core/bootargs.c hyp/arch/arm64/esr.c \
-	hyp/core/manifest.c
+	hyp/core/manifest.c hyp/core/manifest_parser.c hyp/core/manifest_app.c
 UNIT_HYP_SRCS += hyp/arch/arm64/pgtable.c
 UNIT_HYP_SRCS += hyp/core/vgic.c hyp/core/vgic_mmio.c hyp/core/vgic_lr.c
 UNIT_HYP_SRCS += hyp/lib/elf.c

@@ -16,6 +16,7 @@
 #define APP_OPS_CALL		24
 #define APP_OPS_TIMER		32
 #define APP_OPS_RESET		40
+#define APP_OPS_INPUT		48
 
 #ifndef __ASSEMBLER__
 
@@ -46,6 +47,11 @@ struct app_ops {
 	void (*timer)(uint64_t deadline);
 	/* APP_EV_RESET (reason = APP_RESET_*). Return as init. Default: 0. */
 	int64_t (*reset)(uint64_t reason, uint64_t domain_id);
+	/*
+	 * APP_EV_INPUT: count (1..APP_INPUT_MAX) console bytes packed in bytes,
+	 * the first in bits 7:0. Default: dropped.
+	 */
+	void (*input)(uint64_t bytes, unsigned int count);
 };
 
 extern const struct app_ops app_ops;
@@ -56,6 +62,7 @@ _Static_assert(__builtin_offsetof(struct app_ops, mmio_write) == APP_OPS_MMIO_WR
 _Static_assert(__builtin_offsetof(struct app_ops, call) == APP_OPS_CALL, "app_ops");
 _Static_assert(__builtin_offsetof(struct app_ops, timer) == APP_OPS_TIMER, "app_ops");
 _Static_assert(__builtin_offsetof(struct app_ops, reset) == APP_OPS_RESET, "app_ops");
+_Static_assert(__builtin_offsetof(struct app_ops, input) == APP_OPS_INPUT, "app_ops");
 
 /* ---- Syscalls: svc #0, number in x8, arguments x0..x5, result x0 ---- */
 

@@ -119,14 +119,21 @@ unsigned pgtable_s2_prot(uint64_t desc)
 	return prot;
 }
 
+static bool is_stage2(enum pt_regime regime)
+{
+	return regime == PT_S2 || regime == PT_S2_EL0;
+}
+
 static uint64_t attrs_for(const struct pgtable *pt, unsigned prot)
 {
-	return pt->regime == PT_S2 ? pgtable_s2_attrs(prot)
-				   : pgtable_s1_attrs(pt->regime, prot);
+	return is_stage2(pt->regime) ? pgtable_s2_attrs(prot)
+				     : pgtable_s1_attrs(pt->regime, prot);
 }
 
 static unsigned prot_of(const struct pgtable *pt, uint64_t desc)
 {
+	if (pt->regime == PT_S2_EL0)	/* nothing but EL0 translates through it */
+		return pgtable_s2_prot(desc) | PROT_USER;
 	return pt->regime == PT_S2 ? pgtable_s2_prot(desc)
 				   : pgtable_s1_prot(pt->regime, desc);
 }

@@ -5,10 +5,6 @@
  * where only the constants are visible. docs/app-abi.md is the reference
  * in prose; this file is authoritative.
  *
- * Status: the SDK builds against this header; the hypervisor side (the app
- * manager: loading, entry, syscalls, faults) is not built yet (issue 4).
- * Every "the hypervisor checks" below is a requirement on that manager.
- *
  * ---- Entry model -------------------------------------------------------
  *
  * An app has no thread of its own. For every event the hypervisor enters
@@ -161,8 +157,18 @@
 #define APP_RESET_DOMAIN	1	/* the domain is being reset (guest reboot) */
 #define APP_RESET_FAULT		2	/* the app faulted; its policy is "reset" */
 
+/*
+ * Console input for the domain (only to the app whose manifest node has the
+ * `console` property, while the domain has the console's focus).
+ * x1 = number of bytes, 1..8; x2 = the bytes, packed little-endian (the
+ * first byte typed in bits 7:0). Charged to the domain, not to a vCPU.
+ * Results: ignored.
+ */
+#define APP_EV_INPUT		7
+#define APP_INPUT_MAX		8
+
 #define APP_EV_MIN		APP_EV_INIT
-#define APP_EV_MAX		APP_EV_RESET
+#define APP_EV_MAX		APP_EV_INPUT
 
 /* SMCCC's "unknown function" (-1 as a 64-bit value). */
 #define APP_SMCCC_NOT_SUPPORTED	APP_U64(0xffffffffffffffff)

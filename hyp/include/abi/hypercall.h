@@ -25,7 +25,11 @@
  */
 #define ELVISOR_HVC_TEST_RESULT 0xc6000002u
 
-/* Returns the calling vCPU's accounting: x0 = ns run, x1 = ns blocked. */
+/*
+ * Returns the calling vCPU's accounting: x0 = ns run in the guest, x1 = ns
+ * blocked (WFI), x2 = ns in EL0 apps serving its traps (waiting for a busy
+ * app included), x3 = ns in the hypervisor handling its traps (apps excluded).
+ */
 #define ELVISOR_HVC_VCPU_TIMES 0xc6000003u
 
 #define ELVISOR_OK 0

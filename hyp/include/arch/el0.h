@@ -1,10 +1,21 @@
 /*
- * Running code at EL0 in the EL2&0 regime (VHE): the mechanism EL0 apps
- * will use. An EL0 address space is a PT_EL20 table tagged with an ASID
- * and loaded into TTBR0_EL2; the hypervisor itself lives in TTBR1_EL2 and
- * is unreachable from EL0. Entry sets HCR_EL2.TGE so that EL0's exceptions
- * (SVC, aborts, interrupts) come to EL2, and returns through the same
- * world-switch code as a guest exit (guest_enter / guest_exit).
+ * Running code at EL0: the mechanism EL0 apps use. Two regimes behind one
+ * interface, chosen by the CPU:
+ *
+ * - With VHE (E2H = 1), the EL2&0 regime: an EL0 address space is a PT_EL20
+ *   table tagged with an ASID and loaded into TTBR0_EL2; the hypervisor
+ *   itself lives in TTBR1_EL2 and is unreachable from EL0. Entry sets
+ *   HCR_EL2.TGE so that EL0's exceptions (SVC, aborts, interrupts) come to
+ *   EL2.
+ * - Without VHE (E2H = 0), the EL1&0 regime with HCR_EL2.TGE set: EL0's
+ *   exceptions come to EL2 and stage 1 is off (VA = IPA), but stage 2 still
+ *   applies, so an EL0 address space is a stage-2 table (PT_S2_EL0) with a
+ *   VMID of its own (EL0_VMID_BASE + tag) loaded into VTTBR_EL2 for the run.
+ *   The loaded guest's EL1 MMU state is not touched; the few EL1 controls
+ *   that also govern EL0 are replaced for the run (el0.c says which).
+ *
+ * Either way entry and exit go through the same world-switch code as a
+ * guest (guest_enter / guest_exit).
  */
 #ifndef ARCH_EL0_H
 #define ARCH_EL0_H
@@ -15,17 +26,38 @@
 struct el0_space {
 	struct pgtable pt;
 	struct pgtable_mm mm;
-	uint16_t asid;
+	uint16_t asid;		/* the tag given to el0_space_init */
 };
 
-/* Whether this CPU can run EL0 code in the EL2&0 regime (it has VHE). */
+/*
+ * Without VHE an EL0 space's VMID is EL0_VMID_BASE + its tag: above every
+ * domain's VMID, within the 8 bits of VMID every CPU has.
+ */
+#define EL0_VMID_BASE 128
+#define EL0_TAG_LIMIT 128	/* tags are 0 .. EL0_TAG_LIMIT - 1 */
+
+/*
+ * Whether this CPU can run EL0 code: with VHE, or without it when the CPU
+ * has at least 40-bit physical addresses (a stage-2 walk from level 0).
+ */
 bool el0_supported(void);
 
-/* Per-CPU, after boot: TTBR0_EL2 points at an empty table while no EL0 code runs. */
+/*
+ * Per-CPU, after boot. With VHE, TTBR0_EL2 points at an empty table while
+ * no EL0 code runs (the boot identity map is retired).
+ */
 void el0_cpu_init(void);
 
-int el0_space_init(struct el0_space *s, uint16_t asid);
-/* Map [pa, pa + size) at EL0 address va; prot gets PROT_USER added. */
+/*
+ * An empty EL0 address space. tag (< EL0_TAG_LIMIT) must be unique among
+ * the spaces that exist at once: it is the ASID with VHE and selects the
+ * VMID without. Returns 0 or a PT_ERR_*.
+ */
+int el0_space_init(struct el0_space *s, uint16_t tag);
+/*
+ * Map [pa, pa + size) at EL0 address va; prot gets PROT_USER added.
+ * Write+execute is refused (PT_ERR_PROT) in both regimes.
+ */
 int el0_map(struct el0_space *s, uint64_t va, paddr_t pa, size_t size, unsigned prot);
 /* Remove [va, va + size) (page aligned); TLBs invalidated. */
 int el0_unmap(struct el0_space *s, uint64_t va, size_t size);
@@ -54,7 +86,9 @@ void el0_switch_out(const struct el0_shared *saved);
  * EL0t with interrupts unmasked) until it takes an exception to EL2.
  * Returns the exit kind (EXIT_*); ctx then holds its registers and the
  * exception syndrome. Interrupts that end the run are left pending for the
- * caller to handle.
+ * caller to handle. FP/SIMD instructions at EL0 trap (ESR class 0x07).
+ * Every EL2 and guest EL1 register the run changes is back as it was on
+ * return, except TTBR0_EL2 with VHE (the empty table).
  */
 uint64_t el0_run(struct el0_space *s, struct vcpu_context *ctx);
 

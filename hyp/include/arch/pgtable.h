@@ -43,8 +43,12 @@ struct pgtable_mm {
  *  PT_EL20: EL2&0 (VHE, E2H=1): PXN for EL2, UXN for EL0, AP[1] = EL0 access.
  *  PT_S2:   stage 2 of a guest (IPA -> PA): S2AP, MemAttr, XN (PROT_USER
  *           is meaningless there and ignored).
+ *  PT_S2_EL0: stage 2 as the only translation of EL0 code whose stage 1 is
+ *           off (EL0 apps without VHE: VA = IPA). PT_S2's descriptors, but
+ *           W^X holds, as for every table of the hypervisor's or an app's
+ *           own, and every mapping is EL0's: lookups report PROT_USER.
  */
-enum pt_regime { PT_EL2 = 0, PT_EL20 = 1, PT_S2 = 2 };
+enum pt_regime { PT_EL2 = 0, PT_EL20 = 1, PT_S2 = 2, PT_S2_EL0 = 3 };
 
 struct pgtable {
 	paddr_t root;

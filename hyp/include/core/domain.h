@@ -22,6 +22,7 @@ struct domain;
 struct vcpu;
 struct vgic_dist;
 struct vgic_cpu;
+struct app;
 
 /*
  * An emulated MMIO region. Handlers get the offset into the region and the
@@ -57,7 +58,9 @@ enum trap_class {
 struct vcpu_stats {
 	uint64_t ns_run;		/* guest time */
 	uint64_t ns_blocked;
-	uint64_t ns_hyp;		/* time handling this vCPU's traps */
+	uint64_t ns_hyp;		/* time handling this vCPU's traps, apps excluded */
+	uint64_t ns_app;		/* in apps serving this vCPU's traps (waits included) */
+	uint64_t app_ticks[MANIFEST_MAX_APPS];	/* ns_app by app of the domain */
 	uint64_t traps[TRAP_CLASSES];
 };
 
@@ -104,6 +107,8 @@ struct domain {
 	unsigned nmmio;
 
 	struct vgic_dist *vgic;
+	struct app *apps[MANIFEST_MAX_APPS];	/* core/app.h */
+	unsigned napps;
 
 	_Atomic int state;		/* enum domain_state */
 	_Atomic bool reset_requested;

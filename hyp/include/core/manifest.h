@@ -36,12 +36,32 @@
 #define APP_COMPATIBLE "elvisor,app"
 
 #define MANIFEST_MAX_APPS 4
+#define MANIFEST_MAX_APP_CALLS 4	/* function-ID ranges per app */
+#define MANIFEST_MAX_APP_IRQS 8		/* granted interrupts per app */
+/* The SPIs a domain's virtual GIC has (core/vgic.h checks it agrees). */
+#define GUEST_SPI_FIRST 32
+#define GUEST_SPI_LAST 95
+#define APP_BUDGET_US_DEFAULT 10000
+#define APP_BUDGET_US_MAX 1000000
+
+/* An inclusive range of SMCCC function IDs (HVC or SMC w0). */
+struct app_call_range {
+	uint32_t first, last;
+};
 
 /* An EL0 app serving the domain: a child node, compatible "elvisor,app". */
 struct app_config {
 	char name[MANIFEST_NAME_MAX];
 	char image[MANIFEST_FILE_MAX];		/* ELF in the boot archive */
-	uint64_t mmio_base, mmio_size;		/* guest IPA range it serves */
+	uint64_t mmio_base, mmio_size;		/* guest IPA range it serves; size 0: none */
+	struct app_call_range calls[MANIFEST_MAX_APP_CALLS];
+	unsigned ncalls;
+	uint32_t irqs[MANIFEST_MAX_APP_IRQS];	/* SPIs it may drive */
+	unsigned nirqs;
+	uint32_t budget_us;			/* per event */
+	bool disable_on_fault;			/* on-fault = "disable" (else "reset") */
+	bool abort_on_fault;			/* fault-answer = "abort" (else "ignore") */
+	bool console;				/* receives the domain's console input */
 };
 
 struct domain_config {
