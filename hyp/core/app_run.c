@@ -7,7 +7,6 @@
 #include "arch/esr.h"
 #include "core/console.h"
 #include "core/irq.h"
-#include "core/percpu.h"
 #include "core/vcpu.h"
 #include "drivers/timer.h"
 #include "lib/format.h"
@@ -15,20 +14,6 @@
 #include "app_internal.h"
 
 #define FAULT_TEXT_MAX (APP_LOG_MAX + 96)
-
-/* Wakes this pCPU when an app overruns its budget; the check is in the run loop. */
-static struct timer_event budget_timer[PLATFORM_MAX_CPUS];
-
-static void budget_expired(struct timer_event *ev)
-{
-	(void)ev;
-}
-
-void apps_global_init(void)
-{
-	for (unsigned i = 0; i < ARRAY_SIZE(budget_timer); i++)
-		timer_event_init(&budget_timer[i], budget_expired, NULL);
-}
 
 /* --- classification of an exit that is not a syscall ------------------------------- */
 
@@ -151,7 +136,6 @@ static bool run_until_return(struct app *a, struct run *r)
 static bool run_event(struct app *a, struct run *r, uint64_t ev, const uint64_t args[7])
 {
 	struct el0_shared shared;
-	unsigned cpu = this_cpu_id();
 	bool ok;
 
 	memset(&r->ctx.gprs, 0, sizeof(r->ctx.gprs));
@@ -160,11 +144,11 @@ static bool run_event(struct app *a, struct run *r, uint64_t ev, const uint64_t 
 		r->ctx.gprs.x[i + 1] = args[i];
 	r->ctx.gprs.pc = a->entry;
 	r->deadline = timer_now() + a->budget_ticks;
-	timer_event_arm(&budget_timer[cpu], cpu, r->deadline);
+	timer_guard_set(r->deadline);
 	el0_switch_in(&shared, APP_STACK_TOP);
 	ok = run_until_return(a, r);
 	el0_switch_out(&shared);
-	timer_event_cancel(&budget_timer[cpu]);
+	timer_guard_clear();
 	return ok;
 }
 

@@ -15,6 +15,8 @@ struct timer_queue {
 };
 
 static struct timer_queue queues[PLATFORM_MAX_CPUS];
+/* Per pCPU: a guard deadline (an app's budget) the timer also fires for; 0 = none. */
+static uint64_t guards[PLATFORM_MAX_CPUS];
 
 void timer_event_init(struct timer_event *ev, timer_event_fn fn, void *arg)
 {
@@ -33,10 +35,34 @@ bool timer_event_armed(const struct timer_event *ev)
 /* Program this pCPU's hardware timer for the earliest event (or nothing). */
 static void reprogram(struct timer_queue *q)
 {
-	if (q->head)
+	uint64_t guard = guards[q - queues];
+
+	if (q->head && (!guard || q->head->deadline < guard))
 		timer_arm_at(q->head->deadline);
+	else if (guard)
+		timer_arm_at(guard);
 	else
 		timer_cancel();
+}
+
+/*
+ * No list, no lock: the queue's head is read racily, but an event armed
+ * from another pCPU meanwhile makes this pCPU reprogram (with the guard).
+ */
+void timer_guard_set(uint64_t deadline)
+{
+	struct timer_queue *q = &queues[this_cpu_id()];
+	struct timer_event *head = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
+
+	guards[this_cpu_id()] = deadline;
+	if (!head || deadline < head->deadline)
+		timer_arm_at(deadline);
+}
+
+/* The timer may still fire at the old guard: run_due_events() then just reprograms. */
+void timer_guard_clear(void)
+{
+	guards[this_cpu_id()] = 0;
 }
 
 static void unlink_locked(struct timer_queue *q, struct timer_event *ev)

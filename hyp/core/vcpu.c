@@ -236,7 +236,6 @@ int vcpu_global_init(void)
 	for (unsigned i = 0; i < ARRAY_SIZE(vtimer_wakeup); i++)
 		timer_event_init(&vtimer_wakeup[i], vtimer_wakeup_fired, NULL);
 	timer_events_init();
-	apps_global_init();
 	sched_init();
 	if (vgic_register_resample(VGIC_VTIMER_PPI, vtimer_resample))
 		return -1;

@@ -51,9 +51,9 @@
  *
  * "App pointer" checks: [va, va + len) must not wrap and must lie entirely
  * in the app's own readable memory (its image segments or its stack; not
- * the guest window), else APP_E_FAULT (misuse). The hypervisor copies app
- * data deliberately (PAN cleared only around that copy) and never follows
- * a pointer it did not check.
+ * the guest window), else APP_E_FAULT (misuse). The hypervisor looks each
+ * page up in the app's own tables and copies through its own mapping of
+ * that physical page: it never dereferences an app address (PAN stays on).
  */
 #ifndef ABI_APP_H
 #define ABI_APP_H

@@ -34,9 +34,6 @@ bool apps_have_console(const struct domain *d);
 void apps_domain_stop(struct domain *d);
 void apps_domain_reset(struct domain *d);
 
-/* Once at boot, before any domain is created. */
-void apps_global_init(void);
-
 /* The app listing (console command `apps`). */
 void apps_print(void);
 

@@ -27,6 +27,15 @@ void timer_event_arm(struct timer_event *ev, unsigned cpu, uint64_t deadline);
 void timer_event_cancel(struct timer_event *ev);
 bool timer_event_armed(const struct timer_event *ev);
 
+/*
+ * A guard deadline on this pCPU (interrupts masked): the EL2 timer also
+ * fires at it, without an event to run; the interrupted code checks the
+ * time itself. Cheaper than arming an event: the app budget uses it on
+ * every app call. One guard per pCPU; set replaces, clear removes.
+ */
+void timer_guard_set(uint64_t deadline);
+void timer_guard_clear(void);
+
 /* After a wake-up SGI: reprogram for events armed from other pCPUs. */
 void timer_events_resync(void);
 
