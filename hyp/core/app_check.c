@@ -53,7 +53,7 @@ bool app_window_alloc(const struct app_mapping *maps, unsigned n, uint64_t size,
 			*va = candidate;
 			return true;
 		}
-		if (!next)
+		if (!next || next->size == 0)	/* no empty mappings exist; never loop on one */
 			return false;
 		candidate = next->va + next->size;
 	}
@@ -97,7 +97,7 @@ const char *app_error_name(int err)
 		"OK", "INVALID", "FAULT", "DENIED", "NOMEM", "RANGE", "NOSYS", "EXPIRED", "PANIC",
 	};
 
-	if (err > 0 || -err >= (int)ARRAY_SIZE(names))
+	if (err > 0 || err <= -(int)ARRAY_SIZE(names))	/* never negates INT_MIN */
 		return "?";
 	return names[-err];
 }

@@ -57,40 +57,14 @@ static const char *plural(uint64_t n)
 
 /* ---- the node itself ---- */
 
-static bool name_char_ok(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
 /* The name's rules, then uniqueness among the nodes before this one. */
 static void check_name(struct parser *p, int elvisor, int node,
 		       const char *name, int len, struct domain_config *d)
 {
-	int i, other;
+	int other;
 
-	if (len == 0) {
-		mp_fail(p, NULL, "a domain node needs a name");
+	if (!mp_check_node_name(p, name, len, "domain"))
 		return;
-	}
-	if (memchr(name, '@', (size_t)len) != NULL) {
-		mp_fail(p, NULL, "node name \"%s\" has a unit address: a domain "
-		     "name is letters, digits, '-' and '_' only", name);
-		return;
-	}
-	for (i = 0; i < len; i++) {
-		if (!name_char_ok(name[i])) {
-			mp_fail(p, NULL, "node name \"%s\": '%c' is not allowed: "
-			     "a domain name is letters, digits, '-' and '_' "
-			     "only", name, name[i]);
-			return;
-		}
-	}
-	if (len >= MANIFEST_NAME_MAX) {
-		mp_fail(p, NULL, "node name \"%s\" is %d characters long, at most "
-		     "%d are allowed", name, len, MANIFEST_NAME_MAX - 1);
-		return;
-	}
 	memcpy(d->name, name, (size_t)len);
 	d->name[len] = '\0';
 

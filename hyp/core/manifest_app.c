@@ -191,8 +191,8 @@ static void parse_choice(struct parser *p, int node, const char *name, const cha
 	char value[16];
 
 	*is_second = false;
-	if (mp_get_string(p, node, name, false, value, sizeof(value)) == PROP_ABSENT)
-		return;
+	if (mp_get_string(p, node, name, false, value, sizeof(value)) != PROP_OK)
+		return;		/* absent, or malformed and already reported */
 	if (!strcmp(value, second))
 		*is_second = true;
 	else if (strcmp(value, first))
@@ -263,6 +263,7 @@ void parse_apps(struct parser *p, int domain_node, struct domain_config *d)
 	fdt_for_each_subnode(child, p->fdt, domain_node) {
 		const char *name = fdt_get_name(p->fdt, child, NULL);
 		struct app_config *a = &d->app[d->napps];
+		bool name_ok;
 
 		format(p->path, sizeof(p->path), "%s/%s", domain_path, name ? name : "?");
 		if (d->napps == MANIFEST_MAX_APPS) {
@@ -271,7 +272,9 @@ void parse_apps(struct parser *p, int domain_node, struct domain_config *d)
 		}
 		memset(a, 0, sizeof(*a));
 		format(a->name, sizeof(a->name), "%s", name ? name : "?");
-		if (parse_app(p, child, d, a))
+		name_ok = mp_check_node_name(p, name ? name : "", name ? (int)strlen(name) : 0,
+					     "app");
+		if (parse_app(p, child, d, a) && name_ok)
 			d->napps++;
 	}
 	memcpy(p->path, domain_path, sizeof(domain_path));

@@ -153,3 +153,37 @@ enum prop_status mp_get_file(struct parser *p, int node, const char *name,
 	}
 	return PROP_OK;
 }
+
+/* ---- node names ---- */
+
+static bool name_char_ok(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+bool mp_check_node_name(struct parser *p, const char *name, int len, const char *what)
+{
+	if (len == 0) {
+		mp_fail(p, NULL, "a %s node needs a name", what);
+		return false;
+	}
+	if (memchr(name, '@', (size_t)len) != NULL) {
+		mp_fail(p, NULL, "node name \"%s\" has a unit address: a %s "
+			"name is letters, digits, '-' and '_' only", name, what);
+		return false;
+	}
+	for (int i = 0; i < len; i++) {
+		if (!name_char_ok(name[i])) {
+			mp_fail(p, NULL, "node name \"%s\": '%c' is not allowed: "
+				"a %s name is letters, digits, '-' and '_' only", name, name[i], what);
+			return false;
+		}
+	}
+	if (len >= MANIFEST_NAME_MAX) {
+		mp_fail(p, NULL, "node name \"%s\" is %d characters long, at most "
+			"%d are allowed", name, len, MANIFEST_NAME_MAX - 1);
+		return false;
+	}
+	return true;
+}

@@ -49,6 +49,9 @@ enum prop_status mp_get_string(struct parser *p, int node, const char *name, boo
 enum prop_status mp_get_file(struct parser *p, int node, const char *name, bool required,
 			  char *buf, const void **data, size_t *size);
 
+/* A domain's or app's (what) node name: 1..MANIFEST_NAME_MAX-1 of [A-Za-z0-9_-]. */
+bool mp_check_node_name(struct parser *p, const char *name, int len, const char *what);
+
 /* Apps (core/manifest_app.c): the child nodes of the domain node. */
 void parse_apps(struct parser *p, int domain_node, struct domain_config *d);
 
