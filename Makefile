@@ -86,14 +86,15 @@ include apps/apps.mk
 
 # --- the boot archive: a manifest and the images it names -------------------
 # Files the manifest names are looked up in its own directory, then in
-# IMAGE_DIRS (yours), then among the test guests.
+# IMAGE_DIRS (yours), then among the test guests, then among the apps.
 MANIFEST ?= configs/demo.dts
 IMAGE_DIRS ?=
 RUN_INITRD := $(OUT)/initrd-$(notdir $(basename $(MANIFEST))).cpio
 
-$(RUN_INITRD): $(MANIFEST) scripts/mkinitrd.sh guests FORCE
+$(RUN_INITRD): $(MANIFEST) scripts/mkinitrd.sh guests apps FORCE
 	$(call say,CPIO,$@)
-	$(Q)sh scripts/mkinitrd.sh $(MANIFEST) $@ $(dir $(MANIFEST)) $(IMAGE_DIRS) $(GUESTS_OUT)
+	$(Q)sh scripts/mkinitrd.sh $(MANIFEST) $@ $(dir $(MANIFEST)) $(IMAGE_DIRS) $(GUESTS_OUT) \
+		$(APPS_OUT)
 
 FORCE:
 
