@@ -190,7 +190,7 @@ static void run_boot_mode(void)
 			fatal("elvisor.test=guests: no domain to run");
 		timer_event_init(&test_watch, watch_tests, NULL);
 		timer_event_arm(&test_watch, 0, timer_now() + timer_us_to_ticks(TEST_WATCH_PERIOD_US));
-		shell_start();		/* tests type at domains' consoles too */
+		shell_listen_quietly();	/* tests type at domains' consoles too */
 	} else if (boot_mode_is(mode, len, "shares")) {
 		if (!guests)
 			fatal("elvisor.test=shares: no domain to run");

@@ -139,18 +139,30 @@ static void uart_rx_irq(uint32_t intid, void *ctx)
 		route_key(c);
 }
 
-void shell_start(void)
+/* Hook the UART's receive interrupt; false (with a warning) if it has none. */
+static bool listen(void)
 {
 	const struct platform *plat = platform_get();
 
-	printk("elvisor: console ready; type help. Ctrl-T switches input between elvisor and "
-	       "domains with a console app. Leave QEMU with Ctrl-A then X.\n");
 	if (!plat->uart.present || !plat->uart.irq.valid ||
 	    irq_register(plat->uart.irq.intid, uart_rx_irq, NULL)) {
 		pr_warn("the UART has no usable interrupt: the console takes no input\n");
-		return;
+		return false;
 	}
-	printk("elvisor> ");
 	console_enable_rx_irq();
 	gic_enable(plat->uart.irq.intid, true);
+	return true;
+}
+
+void shell_start(void)
+{
+	printk("elvisor: console ready; type help. Ctrl-T switches input between elvisor and "
+	       "domains with a console app. Leave QEMU with Ctrl-A then X.\n");
+	if (listen())
+		printk("elvisor> ");
+}
+
+void shell_listen_quietly(void)
+{
+	listen();
 }

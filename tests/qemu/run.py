@@ -36,6 +36,9 @@ Scenario syntax, in short (tests/qemu/README.md has the full reference):
     forbid: text    forbid-re: regex
     exit: 0 | nonzero | N          (timeout never satisfies "nonzero")
     timeout: 30                    (seconds)
+    send-after: TEXT => BYTES      (type BYTES at the console once the output
+                                   shows TEXT, after the previous send's TEXT;
+                                   escapes \\r \\n \\t \\\\ \\xHH)
 
 Values may use {var}: tc cpu gic smp mem, map names, and initrd_size /
 initrd_files when the scenario has an initrd.  "{{" and "}}" are braces.
@@ -72,7 +75,7 @@ INITRD_VARS = ("initrd_size", "initrd_files")
 DTB_VARIANTS = ("qemu", "none", "bad-magic", "truncated", "no-memory", "gic-v5")
 CHECK_KEYS = ("expect", "expect-re", "then", "then-re", "forbid", "forbid-re")
 KEYS = ("name", "description", "matrix", "map", "bootargs", "initrd", "boot",
-        "exit", "timeout", "tcg", "icount") + CHECK_KEYS
+        "exit", "timeout", "tcg", "icount", "send-after") + CHECK_KEYS
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -109,6 +112,7 @@ class Scenario:
         self.timeout = DEFAULT_TIMEOUT
         self.tcg = "multi"      # QEMU's TCG threading: multi or single
         self.icount = False     # -icount shift=0,sleep=off: time = instructions
+        self.sends = []         # (trigger text, bytes to type, line number), in order
 
 
 def strip_quotes(value):
@@ -190,6 +194,8 @@ def parse_line(scn, key, value, lineno):
         if value not in ("multi", "single"):
             raise ScenarioError("tcg: 'multi' (a host thread per vCPU) or 'single'")
         scn.tcg = value
+    elif key == "send-after":
+        scn.sends.append(parse_send(value, lineno))
     elif key == "timeout":
         try:
             scn.timeout = float(value)
@@ -224,6 +230,43 @@ def parse_matrix(value):
             raise ScenarioError("matrix: %s must be a positive number" % var)
         matrix[var] = vals
     return matrix
+
+
+SEND_USAGE = "send-after: TEXT => BYTES (BYTES may use \\r \\n \\t \\\\ \\xHH)"
+SIMPLE_ESCAPES = {"r": "\r", "n": "\n", "t": "\t", "\\": "\\"}
+
+
+def decode_escapes(text):
+    """The bytes a send-after value stands for: \\r \\n \\t \\\\ and \\xHH."""
+    out, i = [], 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        nxt = text[i + 1:i + 2]
+        if nxt in SIMPLE_ESCAPES:
+            out.append(SIMPLE_ESCAPES[nxt])
+            i += 2
+        elif nxt == "x" and re.fullmatch(r"[0-9A-Fa-f]{2}", text[i + 2:i + 4]):
+            out.append(chr(int(text[i + 2:i + 4], 16)))
+            i += 4
+        else:
+            raise ScenarioError("unknown escape %r in %r" % (text[i:i + 4], text))
+    return "".join(out).encode("latin-1")
+
+
+def parse_send(value, lineno):
+    trigger, sep, text = value.partition("=>")
+    trigger, text = trigger.strip(), text.strip()
+    if not sep or not trigger or not text:
+        raise ScenarioError(SEND_USAGE)
+    try:
+        data = decode_escapes(text)
+    except UnicodeEncodeError:
+        raise ScenarioError("send-after: only ASCII/Latin-1 characters can be typed") from None
+    return (trigger, data, lineno)
 
 
 INITRD_USAGE = "initrd: cpio NAME:SIZE ... | garbage SIZE | file PATH | manifest PATH.dts"
@@ -272,7 +315,8 @@ def validate_scenario(scn):
     known = set(MATRIX_VARS) | set(scn.maps)
     if scn.initrd:
         known |= set(INITRD_VARS)
-    texts = [scn.bootargs] + [pattern for _, pattern, _ in scn.checks]
+    texts = ([scn.bootargs] + [pattern for _, pattern, _ in scn.checks] +
+             [trigger for trigger, _, _ in scn.sends])
     for text in texts:
         for var in variables_used(text):
             if var not in known:
@@ -402,6 +446,102 @@ def run_process(ctx, argv, timeout, cwd=None):
         with ctx.lock:
             ctx.procs.discard(proc)
     return rc, out, err, time.monotonic() - start
+
+
+class Typist:
+    """Types each (trigger, data) of a scenario's send-after lines at QEMU's
+    console: data once the console output, searched from where the previous
+    trigger matched, contains trigger. Fed by a reader thread per stream."""
+
+    def __init__(self, sends):
+        self.pending = list(sends)      # [(trigger bytes, data, label)]
+        self.out = bytearray()
+        self.err = bytearray()
+        self.pos = 0                    # where the next trigger's search starts
+        self.eof = False
+        self.cond = threading.Condition()
+        self.done = []                  # (label, seconds) of what was typed
+
+    def pump(self, stream, buf, is_console):
+        fd = stream.fileno()
+        while True:
+            chunk = os.read(fd, 65536)
+            with self.cond:
+                if not chunk:
+                    if is_console:
+                        self.eof = True
+                    self.cond.notify_all()
+                    return
+                buf += chunk
+                self.cond.notify_all()
+
+    def next_due(self, deadline):
+        """Wait for the next trigger; its data, or None (none left, EOF, deadline)."""
+        with self.cond:
+            while self.pending:
+                trigger, data, label = self.pending[0]
+                i = self.out.find(trigger, self.pos)
+                if i >= 0:
+                    self.pos = i + len(trigger)
+                    self.pending.pop(0)
+                    return data, label
+                left = deadline - time.monotonic()
+                if self.eof or left <= 0:
+                    return None
+                self.cond.wait(min(left, 0.5))
+            return None
+
+    def type_all(self, stdin, start, deadline):
+        while True:
+            due = self.next_due(deadline)
+            if due is None:
+                return
+            data, label = due
+            try:
+                stdin.write(data)
+                stdin.flush()
+            except (BrokenPipeError, OSError):
+                return
+            self.done.append((label, time.monotonic() - start))
+
+
+def run_typing(ctx, argv, timeout, sends, cwd=None):
+    """run_process with a console to type at: stdin is a pipe fed by a Typist.
+
+    Returns (rc or None on timeout, stdout, stderr, seconds, typist)."""
+    start = time.monotonic()
+    typist = Typist(sends)
+    with ctx.lock:
+        if ctx.stopping:
+            raise KeyboardInterrupt
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, cwd=cwd, start_new_session=True)
+        ctx.procs.add(proc)
+    readers = [threading.Thread(target=typist.pump, args=(proc.stdout, typist.out, True)),
+               threading.Thread(target=typist.pump, args=(proc.stderr, typist.err, False))]
+    for t in readers:
+        t.daemon = True
+        t.start()
+    try:
+        typist.type_all(proc.stdin, start, start + timeout)
+        try:
+            proc.wait(timeout=max(0.0, start + timeout - time.monotonic()))
+            rc = proc.returncode
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            rc = None
+    finally:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        for t in readers:
+            t.join(timeout=5)
+        with ctx.lock:
+            ctx.procs.discard(proc)
+    with typist.cond:
+        out, err = bytes(typist.out), bytes(typist.err)
+    return rc, out, err, time.monotonic() - start, typist
 
 
 def helper(argv, log, cwd=None, stdin=None, binary=False):
@@ -663,6 +803,21 @@ def describe_rc(rc):
     return str(rc)
 
 
+def typed_report(scn, env, typist, problems):
+    """Log lines for what was typed; a problem for the first send never made."""
+    typed = dict(typist.done)           # line number -> seconds
+    lines = []
+    for trigger, data, lineno in scn.sends:
+        if lineno in typed:
+            lines.append("# typed %r at %.2fs (send-after, line %d)"
+                         % (data, typed[lineno], lineno))
+        else:
+            problems.append("send-after (line %d): never saw %s, nothing typed"
+                            % (lineno, show(substitute(trigger, env), False)))
+            break
+    return lines
+
+
 def run_scenario_test(ctx, test):
     scn = test.scn
     image = ctx.image(test.env["tc"])
@@ -697,13 +852,21 @@ def run_scenario_test(ctx, test):
             argv += shim_boot_args(ctx, test, workdir, log, bootargs, initrd)
         log.append("# command: " + shlex.join(argv))
         log.append("# timeout: %gs, expected exit: %s" % (timeout, scn.exit))
-        rc, out, err, seconds = run_process(ctx, argv, timeout, cwd=workdir)
+        typist = None
+        if scn.sends:
+            sends = [(substitute(trigger, env).encode(), data, lineno)
+                     for trigger, data, lineno in scn.sends]
+            rc, out, err, seconds, typist = run_typing(ctx, argv, timeout, sends, cwd=workdir)
+        else:
+            rc, out, err, seconds = run_process(ctx, argv, timeout, cwd=workdir)
         result.seconds = seconds
         console = out.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         stderr = err.decode("utf-8", errors="replace")
         log += ["# ---- console ----", console.rstrip("\n"),
                 "# ---- qemu stderr ----", stderr.rstrip("\n")]
         problems = []
+        if typist:
+            log += typed_report(scn, env, typist, problems)
         if rc is None:
             problems.append("timeout after %gs" % timeout)
         elif rc < 0:

@@ -337,7 +337,7 @@ TEST(manifest_app, defaults)
 	CHECK_EQ(a->mmio_size, 0);
 	CHECK_EQ(a->ncalls, 0);
 	CHECK_EQ(a->nirqs, 0);
-	CHECK_EQ(a->budget_us, 10000);
+	CHECK_EQ(a->budget_us, 100000);
 	CHECK_EQ(a->budget_us, APP_BUDGET_US_DEFAULT);
 	CHECK(!a->disable_on_fault);		/* on-fault = "reset" */
 	CHECK(!a->abort_on_fault);		/* fault-answer = "ignore" */

@@ -41,7 +41,7 @@
 /* The SPIs a domain's virtual GIC has (core/vgic.h checks it agrees). */
 #define GUEST_SPI_FIRST 32
 #define GUEST_SPI_LAST 95
-#define APP_BUDGET_US_DEFAULT 10000
+#define APP_BUDGET_US_DEFAULT 100000	/* 100 ms: a safety net (see configuration.md) */
 #define APP_BUDGET_US_MAX 1000000
 
 /* An inclusive range of SMCCC function IDs (HVC or SMC w0). */
