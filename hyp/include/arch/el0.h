@@ -27,6 +27,11 @@ struct el0_space {
 	struct pgtable pt;
 	struct pgtable_mm mm;
 	uint16_t asid;		/* the tag given to el0_space_init */
+	/*
+	 * With VHE, the TTBR0_EL2 value of a run (ASID | root), computed once;
+	 * 0 for a stage-2 space. el0_run's one test of the regime.
+	 */
+	uint64_t ttbr0_el2;
 };
 
 /*
@@ -70,6 +75,16 @@ bool el0_lookup(struct el0_space *s, uint64_t va, paddr_t *pa, unsigned *prot);
 void el0_space_destroy(struct el0_space *s);
 
 /*
+ * For tests: translate va as an EL0 read in s would be, with the regime
+ * set up exactly as for a run (AT S1E0R with VHE, AT S12E0R without), and
+ * return PAR_EL1: on success the output address and the memory attributes
+ * EL0 gets (ATTR, bits 63:56; SH, bits 8:7), else bit 0 (F) set. The
+ * loaded guest's PAR_EL1 is preserved.
+ */
+#define EL0_PAR_F 1UL
+uint64_t el0_translate(struct el0_space *s, uint64_t va);
+
+/*
  * The EL0 registers a loaded guest vCPU and EL0 code share: saved and
  * replaced (SP_EL0 = sp, the thread registers zeroed) around a run of EL0
  * code, and put back after.
@@ -87,8 +102,10 @@ void el0_switch_out(const struct el0_shared *saved);
  * Returns the exit kind (EXIT_*); ctx then holds its registers and the
  * exception syndrome. Interrupts that end the run are left pending for the
  * caller to handle. FP/SIMD instructions at EL0 trap (ESR class 0x07).
- * Every EL2 and guest EL1 register the run changes is back as it was on
- * return, except TTBR0_EL2 with VHE (the empty table).
+ * Every control the run sets is back as it was on return (HCR_EL2, and
+ * without VHE CPTR_EL2, VTTBR_EL2, VTCR_EL2 and the loaded guest's
+ * SCTLR_EL1, CNTKCTL_EL1, CPACR_EL1), except TTBR0_EL2 with VHE, which
+ * then points at the empty table.
  */
 uint64_t el0_run(struct el0_space *s, struct vcpu_context *ctx);
 

@@ -56,6 +56,8 @@
 
 /* SPSR/PSTATE */
 #define PSR_MODE_EL2h UL(0x9)
+#define PSR_NZCV UL(0xf0000000)
+#define PSR_PAN BIT(22)
 #define PSR_D BIT(9)
 #define PSR_A BIT(8)
 #define PSR_I BIT(7)
