@@ -4,6 +4,7 @@
  * in the PL011's receive interrupt (on the boot CPU), so every pCPU is free
  * to run guests meanwhile.
  */
+#include "core/machine.h"
 #include "core/app.h"
 #include "core/boot.h"
 #include "core/console.h"
@@ -34,6 +35,7 @@ static void cmd_help(void)
 	       "  cpus     pCPUs with their MPIDR and interrupt counts\n"
 	       "  mem      physical memory and the page allocator\n"
 	       "  initrd   the files of the boot archive\n"
+	       "  shutdown stop every domain and power the machine off\n"
 	       "Ctrl-T moves the console's input to the next domain whose manifest gives\n"
 	       "an app the console (then back here). Leave QEMU with Ctrl-A then X.\n");
 }
@@ -76,6 +78,10 @@ static void run_command(const char *cmd)
 		cmd_mem();
 	else if (!strcmp(cmd, "initrd"))
 		initrd_list();
+	else if (!strcmp(cmd, "shutdown")) {
+		printk("elvisor: shutdown requested at the console\n");
+		machine_exit(0);
+	}
 	else
 		printk("unknown command \"%s\"; type help\n", cmd);
 }

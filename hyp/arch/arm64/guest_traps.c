@@ -125,7 +125,8 @@ static void handle_dabt(struct vcpu *v, uint64_t esr)
 		value = read_gpr(v, srt) & (size == 8 ? ~0UL : (1UL << (size * 8)) - 1);
 	if (!mmio_emulate(v, ipa, write, size, &value)) {
 		guest_fault_log_once(v, FAULT_UNHANDLED_DABT,
-				     "%s of %u bytes at IPA %#lx (pc %#lx): nothing there, abort injected",
+				     "%s of %u bytes at IPA %#lx (pc %#lx): no device there or its "
+				     "emulator refused it, abort injected",
 				     write ? "write" : "read", size, ipa, v->ctx.gprs.pc);
 		arch_inject_dabt(&v->ctx, v->ctx.far);
 		return;
