@@ -45,6 +45,8 @@ _start:
 	b	not_returned
 
 ev_init:				/* int64_t init(domain_id) */
+	adrp	x11, app_file_size	/* x2: the size of the app's file */
+	str	x2, [x11, :lo12:app_file_size]
 	ldr	x10, [x9, #APP_OPS_INIT]
 	mov	x0, #0
 	cbz	x10, return1
@@ -97,6 +99,8 @@ ev_timer:				/* void timer(deadline) */
 	b	return0
 
 ev_reset:				/* int64_t reset(reason, domain_id) */
+	adrp	x11, app_file_size	/* x3: again, memory may be fresh */
+	str	x3, [x11, :lo12:app_file_size]
 	ldr	x10, [x9, #APP_OPS_RESET]
 	mov	x0, #0
 	cbz	x10, return1

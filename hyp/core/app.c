@@ -80,6 +80,31 @@ void app_reload_memory(struct app *a)
 	memset(a->stack, 0, APP_STACK_SIZE);
 }
 
+/* The manifest's `file`: a private read-write copy at APP_FILE_BASE. */
+static int load_file(struct app *a)
+{
+	const struct app_config *c = a->cfg;
+	struct cpio_file file;
+	void *mem;
+
+	if (!c->file[0])
+		return 0;
+	if (cpio_find(initrd_data(), initrd_size(), c->file, &file) != CPIO_OK ||
+	    file.size != c->file_size) {
+		pr_err("%s/%s: file \"%s\" is not in the boot archive\n", a->dom->name, c->name,
+		       c->file);
+		return -1;
+	}
+	if (map_fresh(a, APP_FILE_BASE, ALIGN_UP(file.size, (size_t)PAGE_SIZE),
+		      PROT_READ | PROT_WRITE, &mem)) {
+		pr_err("%s/%s: out of memory for its %zu-byte file\n", a->dom->name, c->name,
+		       file.size);
+		return -1;
+	}
+	memcpy(mem, file.data, file.size);
+	return 0;
+}
+
 /* --- creation ----------------------------------------------------------------------- */
 
 static struct app *app_alloc(struct domain *d, const struct app_config *cfg, unsigned index)
@@ -113,7 +138,8 @@ static struct app *app_create(struct domain *d, const struct app_config *cfg, un
 	a->image = file.data;
 	a->image_size = file.size;
 	if (el0_space_init(&a->space, (uint16_t)(APP_ASID_FIRST + napps)) || load_image(a) ||
-	    map_fresh(a, APP_STACK_BASE, APP_STACK_SIZE, PROT_READ | PROT_WRITE, &a->stack))
+	    map_fresh(a, APP_STACK_BASE, APP_STACK_SIZE, PROT_READ | PROT_WRITE, &a->stack) ||
+	    load_file(a))
 		return NULL;
 	if (cfg->mmio_size && app_register_mmio(a)) {
 		pr_err("%s/%s: its MMIO range overlaps another region\n", d->name, cfg->name);
@@ -138,7 +164,7 @@ void app_refused(struct app *a, int64_t code, const char *which)
 /* INIT: a refusal (negative result) disables the app; a fault follows its policy. */
 static void app_init(struct app *a)
 {
-	uint64_t args[7] = { a->dom->id }, res[4] = { 0 };
+	uint64_t args[7] = { a->dom->id, a->cfg->file_size }, res[4] = { 0 };
 
 	if (app_deliver(a, NULL, APP_EV_INIT, args, res) == APP_DONE && (int64_t)res[0] < 0)
 		app_refused(a, (int64_t)res[0], "its init handler");
@@ -159,7 +185,9 @@ static void describe_service(const struct app_config *c, char *buf, size_t size)
 		len += (size_t)format(buf + len, size - len, "%s%u", i ? "," : " irqs ",
 				      c->irqs[i]);
 	if (c->console && len < size)
-		format(buf + len, size - len, " console");
+		len += (size_t)format(buf + len, size - len, " console");
+	if (c->file[0] && len < size)
+		format(buf + len, size - len, " file %s (%lu bytes)", c->file, c->file_size);
 }
 
 int apps_create(struct domain *d)

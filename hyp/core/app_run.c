@@ -156,7 +156,7 @@ static bool run_event(struct app *a, struct run *r, uint64_t ev, const uint64_t 
 
 static void reset_after_fault(struct app *a)
 {
-	uint64_t args[7] = { APP_RESET_FAULT, a->dom->id };
+	uint64_t args[7] = { APP_RESET_FAULT, a->dom->id, a->cfg->file_size };
 	struct run r;
 
 	app_release_resources(a);

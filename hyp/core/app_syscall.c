@@ -20,6 +20,7 @@
 
 _Static_assert(GUEST_SPI_FIRST == 32 && GUEST_SPI_LAST == 31 + VGIC_NR_SPIS,
 	       "the manifest grants the SPIs the virtual GIC has");
+_Static_assert(APP_FILE_SIZE_MAX == APP_FILE_MAX, "the manifest's file limit is the ABI's");
 
 static struct app_domain_view domain_view(const struct app *a)
 {

@@ -11,7 +11,7 @@
 
 static const char *const app_properties[] = {
 	"compatible", "image", "mmio", "calls", "irqs", "budget-us", "on-fault",
-	"fault-answer", "console", "phandle", "linux,phandle", NULL
+	"fault-answer", "console", "file", "dt-compatible", "phandle", "linux,phandle", NULL
 };
 
 /* Function IDs the hypervisor answers itself: no app may claim them. */
@@ -227,6 +227,51 @@ static void parse_app_policy(struct parser *p, int node, const struct domain_con
 	a->console = true;
 }
 
+/* file = "name": a boot-archive file the app gets a private read-write copy of. */
+static void parse_app_file(struct parser *p, int node, struct app_config *a)
+{
+	const void *data;
+	size_t size;
+
+	if (mp_get_file(p, node, "file", false, a->file, &data, &size) != PROP_OK)
+		return;
+	if (size > APP_FILE_SIZE_MAX) {
+		mp_fail(p, "file", "\"%s\" is %zu bytes, more than the %llu an app can map", a->file,
+			size, (unsigned long long)APP_FILE_SIZE_MAX);
+		return;
+	}
+	a->file_size = size;
+}
+
+/* dt-compatible = "a", "b": non-empty printable strings, how the guest's DT names the device. */
+static void parse_app_dt_compatible(struct parser *p, int node, struct app_config *a)
+{
+	int len;
+	const char *list = fdt_getprop(p->fdt, node, "dt-compatible", &len);
+
+	if (!list)
+		return;
+	if (len <= 0 || list[len - 1] != '\0' || len > MANIFEST_DT_COMPATIBLE_MAX) {
+		mp_fail(p, "dt-compatible", "expected 1 to %d bytes of strings (dt-compatible = "
+			"\"vendor,device\", ...;)", MANIFEST_DT_COMPATIBLE_MAX);
+		return;
+	}
+	for (int i = 0; i < len; i++) {
+		bool empty = list[i] == '\0' && (i == 0 || list[i - 1] == '\0');
+
+		if (empty || (list[i] && (list[i] < 0x20 || list[i] > 0x7e))) {
+			mp_fail(p, "dt-compatible", "an empty string or a non-printable character");
+			return;
+		}
+	}
+	if (!a->mmio_size) {
+		mp_fail(p, "dt-compatible", "describes a device to the guest: the app needs an mmio range");
+		return;
+	}
+	memcpy(a->dt_compatible, list, (size_t)len);
+	a->dt_compatible_len = (unsigned)len;
+}
+
 static bool parse_app(struct parser *p, int node, struct domain_config *d,
 		      struct app_config *a)
 {
@@ -251,6 +296,8 @@ static bool parse_app(struct parser *p, int node, struct domain_config *d,
 	parse_app_calls(p, node, d, a);
 	parse_app_irqs(p, node, d, a);
 	parse_app_policy(p, node, d, a);
+	parse_app_file(p, node, a);
+	parse_app_dt_compatible(p, node, a);
 	return p->errors == before;
 }
 

@@ -151,6 +151,17 @@ static inline __attribute__((noreturn)) void app_sys_panic(const char *text, siz
 	__builtin_unreachable();
 }
 
+/* ---- the app's file (manifest `file`) ---- */
+
+/* Its size in bytes (0: none), set by crt0 before init and reset handlers run. */
+extern uint64_t app_file_size;
+
+/* Its private read-write copy; valid for app_file_size bytes. */
+static inline uint8_t *app_file(void)
+{
+	return (uint8_t *)(uintptr_t)APP_FILE_BASE;
+}
+
 /* ---- libapp ---- */
 
 void *memcpy(void *dst, const void *src, size_t n);

@@ -79,13 +79,14 @@
  *   APP_STACK_TOP     .. APP_GUEST_WINDOW_BASE  never mapped
  *   APP_GUEST_WINDOW_BASE .. + _SIZE          guest RAM mapped by
  *                                             APP_SYS_MAP_GUEST, no exec
+ *   APP_FILE_BASE     .. + the file's size    the manifest's `file`, RW-
  *   everything else                           never mapped
  *
  * The image window is exactly lib/elf.h's default window (ELF_APP_VA_MIN,
  * ELF_APP_VA_MAX), so elf_parse() enforces it. Image pages get the segment's
  * permissions: R-X for text, R-- for read-only data, RW- for data and bss;
  * a segment that is both writable and executable is rejected at load. The
- * EL0 regime needs at least 34 VA bits (the guest window ends at 8 GiB).
+ * EL0 regime needs at least 34 VA bits (the file region ends at 9 GiB).
  * The hypervisor itself is never mapped in the app's tables.
  */
 #define APP_PAGE_SIZE		4096
@@ -97,6 +98,15 @@
 #define APP_STACK_GUARD		APP_U64(0x1000)	/* minimum unmapped below the stack */
 #define APP_GUEST_WINDOW_BASE	APP_U64(0x100000000)	/* 4 GiB */
 #define APP_GUEST_WINDOW_SIZE	APP_U64(0x100000000)	/* 4 GiB */
+/*
+ * The app's file (manifest property `file`, e.g. a virtio-blk disk image):
+ * a private read-write copy of a boot-archive file, at APP_FILE_BASE,
+ * rounded up to pages (the tail zeroed). Its size in bytes comes with INIT
+ * (x2) and RESET (x3); 0 and nothing mapped when the manifest names none.
+ * It is the device's backing store: a fault reset keeps its contents.
+ */
+#define APP_FILE_BASE		APP_U64(0x200000000)	/* 8 GiB */
+#define APP_FILE_MAX		APP_U64(0x40000000)	/* 1 GiB */
 
 /* ---- Events (x0 on entry) ------------------------------------------------
  * Results are what the app passes to APP_SYS_RETURN in x0..x3.
@@ -105,8 +115,8 @@
 
 /*
  * Once per app instance, when its domain is created, before any vCPU of the
- * domain runs. x1 = domain id. Result x0: 0 = ready; negative = the app
- * cannot run (treated as an app fault with that code as the reason).
+ * domain runs. x1 = domain id, x2 = the size of the app's file (0: none).
+ * Result x0: 0 = ready; negative = the app cannot run (it is disabled).
  */
 #define APP_EV_INIT		1
 
@@ -145,7 +155,7 @@
 
 /*
  * The app must return its device to its power-on state.
- * x1 = reason (APP_RESET_*), x2 = domain id.
+ * x1 = reason (APP_RESET_*), x2 = domain id, x3 = the file's size.
  * Before this event the hypervisor has cancelled the app's timer, removed
  * all its guest mappings and cleared every virtual interrupt it had set.
  * For APP_RESET_FAULT it has also re-initialised the app's memory from the

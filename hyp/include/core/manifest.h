@@ -43,6 +43,8 @@
 #define GUEST_SPI_LAST 95
 #define APP_BUDGET_US_DEFAULT 100000	/* 100 ms: a safety net (see configuration.md) */
 #define APP_BUDGET_US_MAX 1000000
+#define MANIFEST_DT_COMPATIBLE_MAX 96
+#define APP_FILE_SIZE_MAX (1ULL << 30)		/* abi/app.h's APP_FILE_MAX */
 
 /* An inclusive range of SMCCC function IDs (HVC or SMC w0). */
 struct app_call_range {
@@ -62,6 +64,11 @@ struct app_config {
 	bool disable_on_fault;			/* on-fault = "disable" (else "reset") */
 	bool abort_on_fault;			/* fault-answer = "abort" (else "ignore") */
 	bool console;				/* receives the domain's console input */
+	char file[MANIFEST_FILE_MAX];		/* its backing file in the archive, "" if none */
+	uint64_t file_size;
+	/* The guest DT's compatible list for the device: NUL-separated strings, as in the DTB. */
+	char dt_compatible[MANIFEST_DT_COMPATIBLE_MAX];
+	unsigned dt_compatible_len;		/* 0: the device is not described to the guest */
 };
 
 struct domain_config {
