@@ -20,6 +20,7 @@
 #include "core/selftest.h"
 #include "core/smp.h"
 #include "core/spinlock.h"
+#include "core/timer_event.h"
 #include "drivers/timer.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -314,6 +315,9 @@ static const uint32_t el0_code[] = {
 	0xd40000a1,	/* 0x38: svc #5 */
 	0x9a9f17e2,	/* 0x3c: cset x2, eq */
 	0xd40000c1,	/* 0x40: svc #6 */
+	0xf1000400,	/* 0x44: subs x0, x0, #1 */
+	0x54ffffe1,	/* 0x48: b.ne 0x44 */
+	0xd40000e1,	/* 0x4c: svc #7 */
 };
 #define EL0_ADD 0x00
 #define EL0_LOAD 0x08
@@ -322,6 +326,9 @@ static const uint32_t el0_code[] = {
 #define EL0_TIMER 0x1c
 #define EL0_REGS 0x24
 #define EL0_FLAGS 0x34
+#define EL0_COUNTDOWN 0x44
+#define COUNTDOWN_LOOPS 3000000UL	/* several ms under TCG: interrupts arrive meanwhile */
+#define COUNTDOWN_TICK_US 200
 #define PSTATE_PAN (1UL << 22)
 
 /*
@@ -400,6 +407,7 @@ struct el0_test {
 	struct vcpu_context ctx;
 	uint64_t *data;		/* the data page, as the hypervisor sees it */
 	const char *damage;	/* the first register a run did not put back */
+	unsigned irq_exits;	/* interrupts taken while EL0 ran */
 };
 
 /* Run from pc until the next synchronous exit; its ESR (~0: another exit). */
@@ -417,6 +425,7 @@ static uint64_t run_el0(struct el0_test *t, uint64_t pc)
 				t->damage = guest_view_name[i];
 		if (exit != EXIT_IRQ)
 			break;
+		t->irq_exits++;
 		irq_handle_pending();
 	}
 	return exit == EXIT_SYNC ? t->ctx.esr : ~0UL;
@@ -513,6 +522,29 @@ static const char *el0_check_resume(struct el0_test *t)
 	if (!exited_by_svc(esr, 6) || t->ctx.gprs.x[2] != 1)
 		return FAIL("EL0's condition flags were lost across a resume: ESR %#lx x2 %lu",
 			    esr, t->ctx.gprs.x[2]);
+	return NULL;
+}
+
+/*
+ * Interrupts taken while EL0 runs are the hypervisor's: EL0 is resumed where
+ * it was, with its registers and flags (a countdown loop on b.ne finishes
+ * exactly), however often it is interrupted.
+ */
+static const char *el0_check_interrupted(struct el0_test *t)
+{
+	uint64_t esr, step = timer_us_to_ticks(COUNTDOWN_TICK_US);
+
+	t->irq_exits = 0;
+	t->ctx.gprs.x[0] = COUNTDOWN_LOOPS;
+	t->ctx.gprs.pstate = 0;
+	timer_guard_set(timer_now() + step);	/* fires once, then the run resumes */
+	esr = run_el0(t, EL0_CODE_VA + EL0_COUNTDOWN);
+	timer_guard_clear();
+	if (!exited_by_svc(esr, 7) || t->ctx.gprs.x[0] != 0)
+		return FAIL("an interrupted EL0 countdown: ESR %#lx x0 %lu", esr, t->ctx.gprs.x[0]);
+	if (t->irq_exits == 0)
+		return FAIL("no interrupt reached EL2 while EL0 counted down %lu loops",
+			    COUNTDOWN_LOOPS);
 	return NULL;
 }
 
@@ -630,6 +662,8 @@ static const char *el0_checks(struct el0_test *t, const paddr_t pages[4])
 		err = el0_check_shared_regs(t);
 	if (!err)
 		err = el0_check_resume(t);
+	if (!err)
+		err = el0_check_interrupted(t);
 	if (!err)
 		err = el0_check_memory_type(t, pages[1]);
 	if (!err)
