@@ -114,11 +114,7 @@ const char *app_syscall_name(uint64_t sysno)
 
 unsigned app_latency_bucket(uint64_t ticks)
 {
-	unsigned b = 0;
+	unsigned b = ticks > 1 ? 63u - (unsigned)__builtin_clzll(ticks) : 0;	/* floor(log2) */
 
-	while (ticks > 1 && b < APP_LATENCY_BUCKETS - 1) {
-		ticks >>= 1;
-		b++;
-	}
-	return b;
+	return b < APP_LATENCY_BUCKETS ? b : APP_LATENCY_BUCKETS - 1;
 }
