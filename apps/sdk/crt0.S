@@ -45,8 +45,10 @@ _start:
 	b	not_returned
 
 ev_init:				/* int64_t init(domain_id) */
-	adrp	x11, app_file_size	/* x2: the size of the app's file */
-	str	x2, [x11, :lo12:app_file_size]
+	adrp	x11, app_device	/* x2..x5: file size, MMIO base and size, INTID */
+	add	x11, x11, :lo12:app_device
+	stp	x2, x3, [x11]
+	stp	x4, x5, [x11, #16]
 	ldr	x10, [x9, #APP_OPS_INIT]
 	mov	x0, #0
 	cbz	x10, return1
@@ -99,8 +101,10 @@ ev_timer:				/* void timer(deadline) */
 	b	return0
 
 ev_reset:				/* int64_t reset(reason, domain_id) */
-	adrp	x11, app_file_size	/* x3: again, memory may be fresh */
-	str	x3, [x11, :lo12:app_file_size]
+	adrp	x11, app_device	/* x3..x6: again, memory may be fresh */
+	add	x11, x11, :lo12:app_device
+	stp	x3, x4, [x11]
+	stp	x5, x6, [x11, #16]
 	ldr	x10, [x9, #APP_OPS_RESET]
 	mov	x0, #0
 	cbz	x10, return1

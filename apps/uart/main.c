@@ -21,10 +21,10 @@
  *   ignored (the bus has no byte strobes); 64-bit accesses are two
  *   registers, low one first; misaligned accesses read as zero and are
  *   ignored.
- * - Interrupt: the PL011's combined interrupt drives INTID UART_INTID as a
- *   level (IRQ_SET / IRQ_CLEAR on each change). The manifest must grant it
- *   (`irqs`); the app cannot learn it, so it is fixed: SPI 1, where QEMU's
- *   virt machine wires its own UART.
+ * - Interrupt: the PL011's combined interrupt drives the first INTID the
+ *   manifest grants (`irqs`, e.g. 33: SPI 1, where QEMU's virt machine wires
+ *   its own UART) as a level (IRQ_SET / IRQ_CLEAR on each change). Without a
+ *   granted interrupt the device works polled and INIT says so.
  * - Output: transmitted bytes are collected into a line and logged (the
  *   hypervisor prefixes the domain's and the app's names) at '\n', when
  *   UART_LINE_MAX bytes are waiting, or when a partial line (a prompt) has
@@ -36,7 +36,6 @@
 #include "app.h"
 #include "pl011.h"
 
-#define UART_INTID	33
 #define UART_LINE_MAX	160
 #define UART_IDLE_NS	100000000ULL	/* 100 ms */
 
@@ -111,13 +110,13 @@ static void update_irq(void)
 {
 	bool level = pl011_irq_level(&uart);
 
-	if (level == irq_level)
+	if (level == irq_level || !app_device.irq)
 		return;
 	irq_level = level;
 	if (level)
-		app_sys_irq_set(UART_INTID);
+		app_sys_irq_set((uint32_t)app_device.irq);
 	else
-		app_sys_irq_clear(UART_INTID);
+		app_sys_irq_clear((uint32_t)app_device.irq);
 }
 
 /* ---- registers --------------------------------------------------------------- */
@@ -175,7 +174,12 @@ static int64_t uart_init(uint64_t domain_id)
 {
 	(void)domain_id;
 	pl011_reset(&uart);
-	app_log("pl011: r1p5 ready, %d-byte FIFO, interrupt %d", PL011_FIFO_DEPTH, UART_INTID);
+	if (app_device.irq)
+		app_log("pl011: r1p5 ready, %d-byte FIFO, interrupt %llu", PL011_FIFO_DEPTH,
+			(unsigned long long)app_device.irq);
+	else
+		app_log("pl011: r1p5 ready, %d-byte FIFO, no interrupt granted: polled only",
+			PL011_FIFO_DEPTH);
 	return 0;
 }
 

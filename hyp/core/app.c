@@ -150,6 +150,14 @@ static struct app *app_create(struct domain *d, const struct app_config *cfg, un
 	return a;
 }
 
+void app_device_args(const struct app *a, uint64_t out[4])
+{
+	out[0] = a->cfg->file_size;
+	out[1] = a->cfg->mmio_base;
+	out[2] = a->cfg->mmio_size;
+	out[3] = a->cfg->nirqs ? a->cfg->irqs[0] : 0;
+}
+
 void app_refused(struct app *a, int64_t code, const char *which)
 {
 	spin_lock(&a->lock);
@@ -164,7 +172,9 @@ void app_refused(struct app *a, int64_t code, const char *which)
 /* INIT: a refusal (negative result) disables the app; a fault follows its policy. */
 static void app_init(struct app *a)
 {
-	uint64_t args[7] = { a->dom->id, a->cfg->file_size }, res[4] = { 0 };
+	uint64_t args[7] = { a->dom->id }, res[4] = { 0 };
+
+	app_device_args(a, &args[1]);
 
 	if (app_deliver(a, NULL, APP_EV_INIT, args, res) == APP_DONE && (int64_t)res[0] < 0)
 		app_refused(a, (int64_t)res[0], "its init handler");

@@ -195,8 +195,9 @@ void apps_domain_reset(struct domain *d)
 {
 	for (unsigned i = 0; i < d->napps; i++) {
 		struct app *a = d->apps[i];
-		uint64_t args[7] = { APP_RESET_DOMAIN, d->id, a->cfg->file_size }, res[4];
+		uint64_t args[7] = { APP_RESET_DOMAIN, d->id }, res[4];
 
+		app_device_args(a, &args[2]);
 		spin_lock(&a->lock);
 		app_release_resources(a);
 		if (a->disabled) {

@@ -110,6 +110,9 @@ uint64_t app_time_ns(const struct app *a);
 /* Timer events: deliver APP_EV_TIMER to apps whose timer fired on this pCPU. */
 void app_timer_fired(struct timer_event *ev);
 
+/* What INIT (x2..x5) and RESET (x3..x6) tell the app about its manifest node. */
+void app_device_args(const struct app *a, uint64_t out[4]);
+
 /* Disable an app whose INIT or RESET handler returned code < 0 (a->lock not held). */
 void app_refused(struct app *a, int64_t code, const char *which);
 

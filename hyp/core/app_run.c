@@ -156,9 +156,10 @@ static bool run_event(struct app *a, struct run *r, uint64_t ev, const uint64_t 
 
 static void reset_after_fault(struct app *a)
 {
-	uint64_t args[7] = { APP_RESET_FAULT, a->dom->id, a->cfg->file_size };
+	uint64_t args[7] = { APP_RESET_FAULT, a->dom->id };
 	struct run r;
 
+	app_device_args(a, &args[2]);
 	app_release_resources(a);
 	app_reload_memory(a);
 	a->stats.resets++;

@@ -151,12 +151,28 @@ static inline __attribute__((noreturn)) void app_sys_panic(const char *text, siz
 	__builtin_unreachable();
 }
 
-/* ---- the app's file (manifest `file`) ---- */
+/* ---- what the manifest gave this app instance ---- */
 
-/* Its size in bytes (0: none), set by crt0 before init and reset handlers run. */
-extern uint64_t app_file_size;
+/*
+ * Filled by crt0 from INIT's x2..x5 (and RESET's x3..x6) before the init or
+ * reset handler runs, so an app needs no addresses of its own: it serves
+ * wherever its manifest node puts it.
+ */
+struct app_device_info {
+	uint64_t file_size;	/* bytes of its file at APP_FILE_BASE; 0: none */
+	uint64_t mmio_base;	/* its MMIO range; size 0: none */
+	uint64_t mmio_size;
+	uint64_t irq;		/* its first granted INTID; 0: none */
+};
+extern struct app_device_info app_device;
+_Static_assert(sizeof(struct app_device_info) == 32 &&
+	       __builtin_offsetof(struct app_device_info, irq) == 24,
+	       "crt0.S stores INIT's x2..x5 with two stp");
 
-/* Its private read-write copy; valid for app_file_size bytes. */
+/* Kept for apps that only need the file's size: app_device.file_size. */
+#define app_file_size (app_device.file_size)
+
+/* The file's private read-write copy; valid for app_device.file_size bytes. */
 static inline uint8_t *app_file(void)
 {
 	return (uint8_t *)(uintptr_t)APP_FILE_BASE;

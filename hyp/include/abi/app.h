@@ -115,8 +115,11 @@
 
 /*
  * Once per app instance, when its domain is created, before any vCPU of the
- * domain runs. x1 = domain id, x2 = the size of the app's file (0: none).
- * Result x0: 0 = ready; negative = the app cannot run (it is disabled).
+ * domain runs. x1 = domain id, and what the manifest gave the app: x2 = the
+ * size of its file (0: none), x3 = its MMIO base, x4 = its MMIO size (0:
+ * none), x5 = its first granted INTID (0: none). So one app image serves
+ * wherever a manifest puts it. Result x0: 0 = ready; negative = the app
+ * cannot run (it is disabled).
  */
 #define APP_EV_INIT		1
 
@@ -155,7 +158,8 @@
 
 /*
  * The app must return its device to its power-on state.
- * x1 = reason (APP_RESET_*), x2 = domain id, x3 = the file's size.
+ * x1 = reason (APP_RESET_*), x2 = domain id, x3..x6 = as INIT's x2..x5
+ * (file size, MMIO base and size, first granted INTID).
  * Before this event the hypervisor has cancelled the app's timer, removed
  * all its guest mappings and cleared every virtual interrupt it had set.
  * For APP_RESET_FAULT it has also re-initialised the app's memory from the
