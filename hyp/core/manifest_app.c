@@ -264,10 +264,12 @@ static void parse_app_dt_compatible(struct parser *p, int node, struct app_confi
 			return;
 		}
 	}
-	if (!a->mmio_size) {
+	if (!fdt_getprop(p->fdt, node, "mmio", NULL)) {
 		mp_fail(p, "dt-compatible", "describes a device to the guest: the app needs an mmio range");
 		return;
 	}
+	if (!a->mmio_size)
+		return;		/* its mmio property was refused, and reported */
 	memcpy(a->dt_compatible, list, (size_t)len);
 	a->dt_compatible_len = (unsigned)len;
 }

@@ -4,11 +4,14 @@
  * tests/unit/dts/manifest-app-*.dts, with a fake boot archive whose app
  * images are ELF files built here.
  *
- * manifest-app-good.dts uses every property; every other fixture holds a
- * good domain "ok" (one app using most properties) and one domain per rule,
+ * manifest-app-good.dts uses every property but file and dt-compatible,
+ * which manifest-app-file-dt.dts uses; every other fixture holds a good
+ * domain "ok" (one app using most properties) and one domain per rule,
  * each with one or more bad apps. A test checks the exact message of every
  * report about its domain, that the domain is left out, and that "ok"
- * survives with its app intact.
+ * survives with its app intact. The file and dt-compatible fixtures
+ * (manifest-app-file.dts, manifest-app-dt.dts) also hold a good domain
+ * "dev" whose app uses both, which must survive too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,10 @@
 
 static uint8_t app_elf[APP_ELF_SIZE], wx_elf[APP_ELF_SIZE], raw[0x1000];
 
+/* An app's file (file = "disk.img"): any size, not a multiple of a page. */
+#define DISK_SIZE 0x2345
+static uint8_t disk[DISK_SIZE];
+
 struct fake_file {
 	const char *name;
 	const uint8_t *data;
@@ -44,6 +51,15 @@ static const struct fake_file files[] = {
 	{ "app.elf", app_elf, sizeof(app_elf) },
 	{ "wx.elf", wx_elf, sizeof(wx_elf) },
 	{ "empty.elf", app_elf, 0 },
+	{ "disk.img", disk, sizeof(disk) },
+	{ "blank.img", disk, 0 },
+	/*
+	 * Sizes only: the parser reads no byte of an app's file (the copy is
+	 * made at boot), so these stand for files too large to allocate here.
+	 * No data, so that a read would crash instead of running off a buffer.
+	 */
+	{ "max.img", NULL, APP_FILE_SIZE_MAX },
+	{ "huge.img", NULL, APP_FILE_SIZE_MAX + 1 },
 };
 
 static void le(uint8_t *p, uint64_t value, unsigned bytes)
@@ -202,6 +218,27 @@ static void check_ok_domain(void)
 	CHECK_EQ(d->app[0].nirqs, 1);
 	CHECK_EQ(d->app[0].irqs[0], 40);
 	CHECK(d->app[0].console);
+	/* No file, no dt-compatible: filled in over parse()'s garbage. */
+	CHECK_STR_EQ(d->app[0].file, "");
+	CHECK_EQ(d->app[0].file_size, 0);
+	CHECK_EQ(d->app[0].dt_compatible_len, 0);
+}
+
+/* The good domain of the file and dt-compatible fixtures: an app with both. */
+static void check_dev_domain(void)
+{
+	const struct domain_config *d = DOMAIN("dev");
+
+	CHECK_EQ(d->napps, 1);
+	CHECK_STR_EQ(d->app[0].name, "blk");
+	CHECK_EQ(d->app[0].mmio_base, 0x0a000000);
+	CHECK_EQ(d->app[0].mmio_size, 0x1000);
+	CHECK_EQ(d->app[0].nirqs, 1);
+	CHECK_EQ(d->app[0].irqs[0], 48);
+	CHECK_STR_EQ(d->app[0].file, "disk.img");
+	CHECK_EQ(d->app[0].file_size, DISK_SIZE);
+	CHECK_EQ(d->app[0].dt_compatible_len, sizeof("virtio,mmio"));
+	CHECK_MEM_EQ(d->app[0].dt_compatible, "virtio,mmio", sizeof("virtio,mmio"));
 }
 
 /*
@@ -342,6 +379,10 @@ TEST(manifest_app, defaults)
 	CHECK(!a->disable_on_fault);		/* on-fault = "reset" */
 	CHECK(!a->abort_on_fault);		/* fault-answer = "ignore" */
 	CHECK(!a->console);
+	CHECK_STR_EQ(a->file, "");		/* no file */
+	CHECK_EQ(a->file_size, 0);
+	CHECK_EQ(a->dt_compatible_len, 0);	/* not described to the guest */
+	CHECK_EQ(a->dt_compatible[0], '\0');
 }
 
 TEST(manifest_app, rules_are_per_domain)
@@ -715,6 +756,219 @@ TEST(manifest_app, every_error_of_an_app_is_reported)
 		      "/elvisor/many-errors/a: on-fault: must be \"reset\" or \"disable\"",
 		      "/elvisor/many-errors/a: fault-answer: must be \"ignore\" or \"abort\"",
 		      "/elvisor/many-errors/a: console: takes no value (console;)");
+}
+
+/* ---- file and dt-compatible ---- */
+
+static void parse_file_dt(void)
+{
+	parse("file-dt");
+	if (nreports != 0)
+		show_reports(__FILE__, __LINE__, "expected no reports");
+	CHECK_EQ(manifest.ndomains, 2);
+	CHECK_EQ(manifest.rejected, 0);
+}
+
+TEST(manifest_app, file_and_dt_compatible)
+{
+	const struct domain_config *d;
+	const struct app_config *a;
+
+	parse_file_dt();
+	d = DOMAIN("dev");
+	CHECK_EQ(d->napps, 4);
+	a = &d->app[0];
+	CHECK_STR_EQ(a->name, "blk");
+	CHECK_STR_EQ(a->file, "disk.img");
+	CHECK_EQ(a->file_size, DISK_SIZE);
+	CHECK_EQ(a->dt_compatible_len, 12);
+	CHECK_MEM_EQ(a->dt_compatible, "virtio,mmio\0", 12);
+	/* the other properties are still read */
+	CHECK_EQ(a->mmio_base, 0x0a000000);
+	CHECK_EQ(a->mmio_size, 0x1000);
+	CHECK_EQ(a->nirqs, 1);
+	CHECK_EQ(a->irqs[0], 48);
+}
+
+TEST(manifest_app, dt_compatible_list_without_file)
+{
+	const struct app_config *a;
+
+	parse_file_dt();
+	a = &DOMAIN("dev")->app[1];
+	CHECK_STR_EQ(a->name, "uart");
+	/* stored as in the DTB: each string with its NUL */
+	CHECK_EQ(a->dt_compatible_len, 24);
+	CHECK_MEM_EQ(a->dt_compatible, "arm,pl011\0arm,primecell\0", 24);
+	CHECK_STR_EQ(a->file, "");
+	CHECK_EQ(a->file_size, 0);
+}
+
+TEST(manifest_app, file_without_mmio_or_dt_compatible)
+{
+	const struct app_config *a;
+
+	parse_file_dt();
+	a = &DOMAIN("dev")->app[2];
+	CHECK_STR_EQ(a->name, "store");
+	CHECK_STR_EQ(a->file, "raw.bin");	/* any file: not checked as an ELF */
+	CHECK_EQ(a->file_size, 0x1000);
+	CHECK_EQ(a->mmio_size, 0);		/* a file needs no mmio */
+	CHECK_EQ(a->dt_compatible_len, 0);
+}
+
+TEST(manifest_app, file_and_dt_compatible_at_their_limits)
+{
+	/* "a", " ~" (the first and last printable characters), 90 characters */
+	static const char list[] = "a\0 ~\0acme,long-"
+		"0123456789012345678901234567890123456789"
+		"0123456789012345678901234567890123456789";
+	const struct app_config *a;
+
+	CHECK_EQ(sizeof(list), MANIFEST_DT_COMPATIBLE_MAX);
+	parse_file_dt();
+	a = &DOMAIN("dev")->app[3];
+	CHECK_STR_EQ(a->name, "edge");
+	CHECK_STR_EQ(a->file, "max.img");
+	CHECK_EQ(a->file_size, APP_FILE_SIZE_MAX);
+	CHECK_EQ(a->dt_compatible_len, MANIFEST_DT_COMPATIBLE_MAX);
+	CHECK_MEM_EQ(a->dt_compatible, list, sizeof(list));
+}
+
+TEST(manifest_app, file_and_dt_compatible_absent)
+{
+	const struct domain_config *d;
+
+	parse_file_dt();
+	d = DOMAIN("plain");
+	CHECK_EQ(d->napps, 1);
+	CHECK_STR_EQ(d->app[0].name, "svc");
+	CHECK_EQ(d->app[0].mmio_size, 0x1000);	/* mmio alone describes nothing */
+	CHECK_EQ(d->app[0].dt_compatible_len, 0);
+	CHECK_EQ(d->app[0].dt_compatible[0], '\0');
+	CHECK_STR_EQ(d->app[0].file, "");
+	CHECK_EQ(d->app[0].file_size, 0);
+}
+
+/* A missing file, an empty name or an empty file: as for a domain's kernel. */
+TEST(manifest_app, file_not_in_archive)
+{
+	EXPECT_ERRORS("file", "file-absent",
+		      "/elvisor/file-absent/a: file: \"nothere.img\" is not in the boot archive");
+	check_dev_domain();
+}
+
+TEST(manifest_app, file_empty_name)
+{
+	EXPECT_ERRORS("file", "file-name-empty",
+		      "/elvisor/file-name-empty/a: file: empty file name");
+	check_dev_domain();
+}
+
+TEST(manifest_app, file_empty)
+{
+	EXPECT_ERRORS("file", "file-empty", "/elvisor/file-empty/a: file: \"blank.img\" is empty");
+	check_dev_domain();
+}
+
+TEST(manifest_app, file_too_large)
+{
+	/* huge.img claims APP_FILE_SIZE_MAX + 1 bytes (see files[]) */
+	EXPECT_ERRORS("file", "file-too-big",
+		      "/elvisor/file-too-big/a: file: \"huge.img\" is 1073741825 bytes, more than "
+		      "the 1073741824 an app can map");
+	check_dev_domain();
+}
+
+TEST(manifest_app, file_not_one_string)
+{
+	EXPECT_ERRORS("file", "file-form",
+		      "/elvisor/file-form/a: file: expected one string (file = \"...\")",
+		      "/elvisor/file-form/b: file: expected one string (file = \"...\")",
+		      "/elvisor/file-form/c: file: expected one string (file = \"...\")",
+		      "/elvisor/file-form/d: file: 64 characters long, at most 63 fit");
+	check_dev_domain();
+}
+
+#define DT_LENGTH_MESSAGE \
+	"dt-compatible: expected 1 to 96 bytes of strings (dt-compatible = \"vendor,device\", ...;)"
+#define DT_STRING_MESSAGE "dt-compatible: an empty string or a non-printable character"
+
+TEST(manifest_app, dt_compatible_length)
+{
+	/* empty, 97 bytes as a list and as one string, not NUL-terminated (twice) */
+	EXPECT_ERRORS("dt", "dt-length",
+		      "/elvisor/dt-length/a: " DT_LENGTH_MESSAGE,
+		      "/elvisor/dt-length/b: " DT_LENGTH_MESSAGE,
+		      "/elvisor/dt-length/c: " DT_LENGTH_MESSAGE,
+		      "/elvisor/dt-length/d: " DT_LENGTH_MESSAGE,
+		      "/elvisor/dt-length/e: " DT_LENGTH_MESSAGE);
+	check_dev_domain();
+}
+
+TEST(manifest_app, dt_compatible_empty_string)
+{
+	/* the only string, the first, the last, one in the middle */
+	EXPECT_ERRORS("dt", "dt-empty-string",
+		      "/elvisor/dt-empty-string/a: " DT_STRING_MESSAGE,
+		      "/elvisor/dt-empty-string/b: " DT_STRING_MESSAGE,
+		      "/elvisor/dt-empty-string/c: " DT_STRING_MESSAGE,
+		      "/elvisor/dt-empty-string/d: " DT_STRING_MESSAGE);
+	check_dev_domain();
+}
+
+TEST(manifest_app, dt_compatible_non_printable)
+{
+	/* a tab, 0x1f, DEL, UTF-8 bytes above 0x7f, a newline */
+	EXPECT_ERRORS("dt", "dt-non-printable",
+		      "/elvisor/dt-non-printable/a: " DT_STRING_MESSAGE,
+		      "/elvisor/dt-non-printable/b: " DT_STRING_MESSAGE,
+		      "/elvisor/dt-non-printable/c: " DT_STRING_MESSAGE,
+		      "/elvisor/dt-non-printable/d: " DT_STRING_MESSAGE,
+		      "/elvisor/dt-non-printable/e: " DT_STRING_MESSAGE);
+	check_dev_domain();
+}
+
+TEST(manifest_app, dt_compatible_without_mmio)
+{
+	EXPECT_ERRORS("dt", "dt-no-mmio",
+		      "/elvisor/dt-no-mmio/a: dt-compatible: describes a device to the guest: the "
+		      "app needs an mmio range",
+		      "/elvisor/dt-no-mmio/b: dt-compatible: describes a device to the guest: the "
+		      "app needs an mmio range");
+	check_dev_domain();
+}
+
+TEST(manifest_app, dt_compatible_with_refused_mmio)
+{
+	/* The range is there but refused: mmio says so, dt-compatible adds nothing. */
+	EXPECT_ERRORS("dt", "dt-bad-mmio",
+		      "/elvisor/dt-bad-mmio/a: mmio: [0x40000000, +0x1000) overlaps the domain's "
+		      "RAM or its GIC");
+	check_dev_domain();
+}
+
+/* The file and dt-compatible fixtures lose their bad domains only. */
+TEST(manifest_app, file_dt_fixtures_reject_only_the_bad_domains)
+{
+	static const struct {
+		const char *fixture;
+		unsigned rejected, reports;
+	} expect[] = {
+		{ "file", 5, 1 + 1 + 1 + 1 + 4 },
+		{ "dt", 5, 5 + 4 + 5 + 2 + 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
+		parse(expect[i].fixture);
+		CHECK_EQ(manifest.rejected, expect[i].rejected);
+		CHECK_EQ(nreports, expect[i].reports);
+		CHECK_EQ(manifest.ndomains, 2);
+		CHECK(&manifest.domain[0] == DOMAIN("ok"));
+		CHECK(&manifest.domain[1] == DOMAIN("dev"));
+		check_ok_domain();
+		check_dev_domain();
+	}
 }
 
 /* Each rejection fixture loses exactly its bad domains, nothing else is reported. */
