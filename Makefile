@@ -120,4 +120,14 @@ test: deps
 clean:
 	rm -rf $(BUILD)/gcc $(BUILD)/clang $(BUILD)/host $(BUILD)/test $(BUILD)/test-logs
 
+# --- the benchmark (issue 7, docs/benchmarks.md) ------------------------------
+# Round trips counted in instructions under QEMU icount (run twice, checked
+# for determinism) and the wall-clock rows that can run; writes
+# build/bench/results.json, docs/benchmarks.md and docs/benchmarks.png.
+# Always measures the gcc build.
+.PHONY: bench
+bench: deps
+	$(MAKE) TOOLCHAIN=gcc all
+	python3 scripts/bench.py -j 2
+
 -include $(HYP_OBJS:.o=.d)

@@ -11,7 +11,7 @@ set -eu
 CACHE=${1:-build/cache}
 
 HOST_PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
-clang lld llvm qemu-system-arm device-tree-compiler cpio python3 libfdt-dev"
+clang lld llvm qemu-system-arm device-tree-compiler cpio python3 libfdt-dev gnuplot-nox"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"

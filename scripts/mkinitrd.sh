@@ -5,7 +5,7 @@
 #
 # Compiles MANIFEST.dts with dtc into manifest.dtb, finds every file its
 # domains name (the kernel and ramdisk properties of each node under
-# /elvisor) in the DIRs, first match wins, and writes a cpio "newc" archive
+# /elvisor, the image and file properties of their app nodes) in the DIRs, first match wins, and writes a cpio "newc" archive
 # (GNU cpio -H newc): manifest.dtb first, then each file once, all at the
 # archive's root under the name the manifest uses. The manifest format is in
 # docs/configuration.md; the hypervisor validates everything else at boot.
@@ -123,9 +123,11 @@ set -f		# node names are split on whitespace, never globbed
 for node in $domains; do
 	add "$node" kernel "$@"
 	add "$node" ramdisk "$@"
-	# The domain's apps: its child nodes, each naming an ELF image.
+	# The domain's apps: its child nodes, each naming an ELF image and
+	# maybe a file (e.g. a disk image).
 	for app in $(fdtget -l "$dtb" "/elvisor/$node" 2>/dev/null); do
 		add "$node/$app" image "$@"
+		add "$node/$app" file "$@"
 	done
 done
 set +f

@@ -15,6 +15,7 @@
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/smp.h"
+#include "core/testdev.h"
 #include "core/vcpu.h"
 #include "core/vgic.h"
 #include "drivers/timer.h"
@@ -216,7 +217,8 @@ static struct domain *domain_create(const struct domain_config *c, unsigned id)
 	}
 	/* The guest's virtual counter starts near zero. */
 	d->cntvoff = timer_now();
-	if (vgic_domain_init(d) || apps_create(d) || create_vcpus(d) || load_images(d)) {
+	if (vgic_domain_init(d) || apps_create(d) || testdev_register(d) || create_vcpus(d) ||
+	    load_images(d)) {
 		pr_err("%s: not created\n", d->name);
 		return NULL;
 	}
@@ -338,8 +340,13 @@ static void reset_domain(struct domain *d)
 	}
 	d->cntvoff = timer_now();
 	d->test_result = -1;
-	apps_domain_reset(d);
+	/*
+	 * Running before the apps' RESET events: an app runs with interrupts
+	 * unmasked, and the elvisor.test=guests watcher must not take a domain
+	 * that is STOPPED with its reset already claimed for a failed one.
+	 */
 	d->state = DOMAIN_RUNNING;
+	apps_domain_reset(d);
 	vcpu_power_on(d->vcpu[0], d->config->entry, d->config->dtb_address);
 }
 

@@ -37,7 +37,7 @@ static const uint8_t image_magic[4] = { 'A', 'R', 'M', 0x64 };
 /* The properties a domain node may have. */
 static const char *const domain_properties[] = {
 	"compatible", "vcpus", "memory-mb", "kernel", "load-address", "entry",
-	"ramdisk", "bootargs", "affinity", "weight", "test-domain",
+	"ramdisk", "bootargs", "affinity", "weight", "test-domain", "bench-device",
 	/* Added by dtc when a label of the node is referenced. */
 	"phandle", "linux,phandle",
 };
@@ -197,19 +197,42 @@ static void parse_weight(struct parser *p, int node, struct domain_config *d)
 	d->weight = weight;
 }
 
-static void parse_test_domain(struct parser *p, int node,
-			      struct domain_config *d)
+/* A flag: `name;` sets *flag; a value is an error. */
+static void parse_flag(struct parser *p, int node, const char *name, bool *flag)
 {
 	enum prop_status status;
 	int len;
 
-	if (mp_get_prop(p, node, "test-domain", &len, &status) == NULL)
+	if (mp_get_prop(p, node, name, &len, &status) == NULL)
 		return;
 	if (len != 0) {
-		mp_fail(p, "test-domain", "takes no value (test-domain;)");
+		mp_fail(p, name, "takes no value (%s;)", name);
 		return;
 	}
-	d->test_domain = true;
+	*flag = true;
+}
+
+/*
+ * The test device sits at a fixed IPA (core/testdev.h): an app's MMIO range
+ * there would make one of the two unreachable, so it is refused here,
+ * naming both, rather than when the domain is built.
+ */
+static void check_bench_device(struct parser *p, const struct domain_config *d)
+{
+	const uint64_t base = GUEST_BENCH_DEVICE_BASE, size = GUEST_BENCH_DEVICE_SIZE;
+	unsigned i;
+
+	if (!d->bench_device)
+		return;
+	for (i = 0; i < d->napps; i++) {
+		const struct app_config *a = &d->app[i];
+
+		if (a->mmio_size != 0 && a->mmio_base < base + size &&
+		    base < a->mmio_base + a->mmio_size)
+			mp_fail(p, "bench-device", "the test device's range [%#llx, %#llx) "
+			     "overlaps the mmio of app \"%s\"", (unsigned long long)base,
+			     (unsigned long long)(base + size), a->name);
+	}
 }
 
 /*
@@ -495,10 +518,12 @@ static unsigned parse_domain(struct parser *p, int elvisor, int node,
 		   sizeof(d->bootargs));
 	parse_affinity(p, node, vcpus_ok, k, d);
 	parse_weight(p, node, d);
-	parse_test_domain(p, node, d);
+	parse_flag(p, node, "test-domain", &d->test_domain);
+	parse_flag(p, node, "bench-device", &d->bench_device);
 	if (memory_ok)
 		check_layout(p, d, kernel_ok, ramdisk_ok);
 	parse_apps(p, node, d);
+	check_bench_device(p, d);
 	return p->errors;
 }
 

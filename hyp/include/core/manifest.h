@@ -33,6 +33,9 @@
 /* The virtual GICv3's distributor and redistributors (core/vgic.h), at most 8 vCPUs. */
 #define GUEST_GIC_BASE 0x08000000UL
 #define GUEST_GIC_SIZE 0x001a0000UL
+/* The hypervisor's test device of a `bench-device;` domain (core/testdev.h). */
+#define GUEST_BENCH_DEVICE_BASE 0x0b000000UL
+#define GUEST_BENCH_DEVICE_SIZE 0x00001000UL
 #define APP_COMPATIBLE "elvisor,app"
 
 #define MANIFEST_MAX_APPS 4
@@ -90,6 +93,7 @@ struct domain_config {
 	bool pinned;				/* affinity given in the manifest */
 	unsigned weight;			/* scheduling weight, default 256 */
 	bool test_domain;			/* reports ELVISOR_HVC_TEST_RESULT */
+	bool bench_device;			/* gets the hypervisor's test device */
 	struct app_config app[MANIFEST_MAX_APPS];
 	unsigned napps;
 };
