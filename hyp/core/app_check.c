@@ -111,10 +111,3 @@ const char *app_syscall_name(uint64_t sysno)
 
 	return sysno < APP_SYS_COUNT ? names[sysno] : NULL;
 }
-
-unsigned app_latency_bucket(uint64_t ticks)
-{
-	unsigned b = ticks > 1 ? 63u - (unsigned)__builtin_clzll(ticks) : 0;	/* floor(log2) */
-
-	return b < APP_LATENCY_BUCKETS ? b : APP_LATENCY_BUCKETS - 1;
-}

@@ -13,11 +13,11 @@
 #include "app_internal.h"
 
 /* Set when a timer or console input for some app arrived on that pCPU. */
-static _Atomic bool deferred_pending[PLATFORM_MAX_CPUS];
+_Atomic bool apps_deferred_pending[PLATFORM_MAX_CPUS];
 
 /* --- MMIO ----------------------------------------------------------------------------- */
 
-static bool app_mmio_read(struct vcpu *v, void *ctx, uint64_t offset, unsigned size,
+__no_canary static bool app_mmio_read(struct vcpu *v, void *ctx, uint64_t offset, unsigned size,
 			  uint64_t *value)
 {
 	struct app *a = ctx;
@@ -31,7 +31,7 @@ static bool app_mmio_read(struct vcpu *v, void *ctx, uint64_t offset, unsigned s
 	return true;
 }
 
-static bool app_mmio_write(struct vcpu *v, void *ctx, uint64_t offset, unsigned size,
+__no_canary static bool app_mmio_write(struct vcpu *v, void *ctx, uint64_t offset, unsigned size,
 			   uint64_t value)
 {
 	struct app *a = ctx;
@@ -67,7 +67,7 @@ static struct app *app_for_call(struct domain *d, uint32_t fn)
 	return NULL;
 }
 
-bool apps_handle_call(struct vcpu *v, uint64_t regs[7])
+__no_canary bool apps_handle_call(struct vcpu *v, uint64_t regs[7])
 {
 	struct app *a = app_for_call(v->dom, (uint32_t)regs[0]);
 	uint64_t args[7], res[4];
@@ -90,7 +90,7 @@ bool apps_handle_call(struct vcpu *v, uint64_t regs[7])
 
 static void note_deferred(void)
 {
-	atomic_store(&deferred_pending[this_cpu_id()], true);
+	atomic_store(&apps_deferred_pending[this_cpu_id()], true);
 }
 
 void app_timer_fired(struct timer_event *ev)
@@ -164,15 +164,12 @@ static void run_deferred_for(struct app *a)
 	}
 }
 
-uint64_t apps_run_deferred(void)
+uint64_t apps_run_deferred_now(void)
 {
 	unsigned cpu = this_cpu_id();
-	uint64_t start;
+	uint64_t start = timer_now();
 
-	if (!atomic_load_explicit(&deferred_pending[cpu], memory_order_relaxed))
-		return 0;
-	start = timer_now();
-	atomic_store(&deferred_pending[cpu], false);
+	atomic_store(&apps_deferred_pending[cpu], false);
 	for (unsigned i = 0; i < napps; i++)
 		run_deferred_for(apps[i]);
 	return timer_now() - start;

@@ -30,7 +30,7 @@ struct app_stats {
 	uint64_t events[APP_EV_MAX + 1];
 	uint64_t faults[APP_FAULT_KINDS];
 	uint64_t resets;
-	uint64_t ticks;				/* all events */
+	uint64_t ticks;				/* all events, trap to answer */
 	uint64_t domain_ticks;			/* timer, input, init, reset: not a vCPU's */
 	uint64_t latency[APP_LATENCY_BUCKETS];	/* events by log2(counter ticks) */
 	uint64_t max_ticks;
@@ -50,6 +50,7 @@ struct app {
 	struct domain *dom;
 	unsigned index;			/* in its domain's manifest: per-vCPU accounting */
 	struct el0_space space;
+	struct vcpu_context ctx;	/* its registers between exits (a->lock held) */
 	uint64_t entry;
 	const void *image;		/* in the boot archive */
 	size_t image_size;
@@ -74,6 +75,7 @@ struct app {
 	uint64_t input_dropped;
 
 	char detail[APP_LOG_MAX + 1];	/* a fault's detail text (a->lock held) */
+	char fault_text[APP_LOG_MAX + 96];	/* the fault line's reason (a->lock held) */
 	struct app_stats stats;
 };
 
@@ -97,9 +99,9 @@ enum app_outcome app_deliver(struct app *a, struct vcpu *v, uint64_t ev, const u
 /*
  * Handle one syscall of the app running on this pCPU (a->lock held).
  * regs = the app's x0..x5 in, x0 out. Returns APP_OK to resume the app,
- * or the APP_E_* reason of an app fault (with *detail naming the syscall).
+ * or the APP_E_* reason of an app fault (a->detail then says more, or is "").
  */
-int app_syscall(struct app *a, uint64_t sysno, uint64_t regs[6], const char **detail);
+int app_syscall(struct app *a, uint64_t sysno, uint64_t regs[6]);
 
 /* Remove every guest mapping, lower every line, cancel the timer (a->lock held). */
 void app_release_resources(struct app *a);

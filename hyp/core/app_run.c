@@ -13,8 +13,6 @@
 #include "lib/string.h"
 #include "app_internal.h"
 
-#define FAULT_TEXT_MAX (APP_LOG_MAX + 96)
-
 /* --- classification of an exit that is not a syscall ------------------------------- */
 
 static enum app_fault_kind classify(const struct vcpu_context *ctx, char *text, size_t size)
@@ -52,130 +50,133 @@ static enum app_fault_kind classify(const struct vcpu_context *ctx, char *text, 
 
 /* --- one run of the app --------------------------------------------------------------- */
 
-struct run {
-	struct vcpu_context ctx;
-	uint64_t deadline;		/* counter ticks */
-	enum app_fault_kind kind;
-	char text[FAULT_TEXT_MAX];
-};
+/*
+ * How a run ended: APP_RAN_OK when the app returned, else the fault kind
+ * (its text in a->fault_text). The app's registers are its own a->ctx.
+ * Everything is passed by value: no address-taken locals, so no stack
+ * canary on the app path.
+ */
+#define APP_RAN_OK APP_FAULT_KINDS
+/* handle_svc's answer when the app is to run on. */
+#define APP_RESUME (APP_FAULT_KINDS + 1)
 
-/* An SVC: a syscall. Returns true to resume the app, false on RETURN or a fault. */
-static bool handle_svc(struct app *a, struct run *r, bool *returned)
+static unsigned bad_syscall(struct app *a, uint64_t sysno, int err)
 {
-	uint64_t sysno = r->ctx.gprs.x[8];
-	const char *detail = NULL;
-	int err;
+	const char *detail = a->detail[0] ? a->detail : NULL;
+	const char *name = app_syscall_name(sysno);
 
-	if (esr_iss(r->ctx.esr) & 0xffff) {
-		r->kind = APP_FAULT_SYSCALL;
-		format(r->text, sizeof(r->text), "bad syscall: svc #%#x (the immediate must be 0)",
-		       esr_iss(r->ctx.esr) & 0xffff);
-		return false;
-	}
-	if (sysno == APP_SYS_RETURN) {
-		*returned = true;
-		return false;
-	}
-	err = app_syscall(a, sysno, r->ctx.gprs.x, &detail);
-	if (err == APP_OK)
-		return true;		/* ELR is already past the SVC */
 	if (err == APP_E_PANIC) {
-		r->kind = APP_FAULT_PANIC;
-		format(r->text, sizeof(r->text), "panic: %s", detail ? detail : "");
-	} else {
-		const char *name = app_syscall_name(sysno);
-
-		r->kind = APP_FAULT_SYSCALL;
-		if (name)
-			format(r->text, sizeof(r->text), "bad syscall %s: APP_E_%s%s%s", name,
-			       app_error_name(err), detail ? ", " : "", detail ? detail : "");
-		else
-			format(r->text, sizeof(r->text), "bad syscall number %lu: APP_E_NOSYS",
-			       sysno);
+		format(a->fault_text, sizeof(a->fault_text), "panic: %s", detail ? detail : "");
+		return APP_FAULT_PANIC;
 	}
-	return false;
+	if (name)
+		format(a->fault_text, sizeof(a->fault_text), "bad syscall %s: APP_E_%s%s%s", name,
+		       app_error_name(err), detail ? ", " : "", detail ? detail : "");
+	else
+		format(a->fault_text, sizeof(a->fault_text), "bad syscall number %lu: APP_E_NOSYS",
+		       sysno);
+	return APP_FAULT_SYSCALL;
 }
 
-/* Run the app from r->ctx until it returns (true) or faults (false, r->kind/text set). */
-static bool run_until_return(struct app *a, struct run *r)
+/* An SVC: APP_RESUME, APP_RAN_OK (RETURN) or a fault kind. */
+static unsigned handle_svc(struct app *a)
+{
+	uint64_t sysno = a->ctx.gprs.x[8];
+	int err;
+
+	if (esr_iss(a->ctx.esr) & 0xffff) {
+		format(a->fault_text, sizeof(a->fault_text),
+		       "bad syscall: svc #%#x (the immediate must be 0)", esr_iss(a->ctx.esr) & 0xffff);
+		return APP_FAULT_SYSCALL;
+	}
+	if (sysno == APP_SYS_RETURN)
+		return APP_RAN_OK;
+	err = app_syscall(a, sysno, a->ctx.gprs.x);
+	if (err == APP_OK)
+		return APP_RESUME;	/* ELR is already past the SVC */
+	return bad_syscall(a, sysno, err);
+}
+
+/* Run the app from a->ctx until it returns or faults (see APP_RAN_OK). */
+static unsigned run_until_return(struct app *a, uint64_t deadline)
 {
 	for (;;) {
-		uint64_t exit = el0_run(&a->space, &r->ctx);
-		bool returned = false;
+		uint64_t exit = el0_run(&a->space, &a->ctx);
+		unsigned outcome;
 
 		if (exit == EXIT_IRQ) {
 			irq_handle_pending();
-			if (timer_now() >= r->deadline) {
-				r->kind = APP_FAULT_BUDGET;
-				format(r->text, sizeof(r->text), "budget of %u us overrun",
-				       a->cfg->budget_us);
-				return false;
-			}
-			continue;
-		}
-		if (exit == EXIT_SYNC && esr_ec(r->ctx.esr) == ESR_EC_SVC64) {
-			if (handle_svc(a, r, &returned))
+			if (timer_now() < deadline)
 				continue;
-			return returned;
+			format(a->fault_text, sizeof(a->fault_text), "budget of %u us overrun",
+			       a->cfg->budget_us);
+			return APP_FAULT_BUDGET;
 		}
 		if (exit != EXIT_SYNC) {
-			r->kind = APP_FAULT_UNDEF;
-			format(r->text, sizeof(r->text), "unexpected exception kind %lu", exit);
-			return false;
+			format(a->fault_text, sizeof(a->fault_text), "unexpected exception kind %lu", exit);
+			return APP_FAULT_UNDEF;
 		}
-		r->kind = classify(&r->ctx, r->text, sizeof(r->text));
-		return false;
+		if (esr_ec(a->ctx.esr) != ESR_EC_SVC64)
+			return classify(&a->ctx, a->fault_text, sizeof(a->fault_text));
+		outcome = handle_svc(a);
+		if (outcome != APP_RESUME)
+			return outcome;
 	}
 }
 
 /*
  * One event, a->lock held. The vCPU that trapped (if any) stays loaded:
  * only the EL0 state it shares with the app (SP_EL0, TPIDR_EL0,
- * TPIDRRO_EL0) changes hands around the run.
+ * TPIDRRO_EL0) changes hands around the run. x8..x30 keep the app's own
+ * values from its last run (abi/app.h): nobody else's data is ever there,
+ * and not zeroing them keeps the path short.
  */
-static bool run_event(struct app *a, struct run *r, uint64_t ev, const uint64_t args[7])
+static unsigned run_event(struct app *a, uint64_t ev, const uint64_t args[7], uint64_t now)
 {
+	struct guest_gprs *g = &a->ctx.gprs;
+	uint64_t deadline = now + a->budget_ticks;
 	struct el0_shared shared;
-	bool ok;
+	unsigned outcome;
 
-	memset(&r->ctx.gprs, 0, sizeof(r->ctx.gprs));
-	r->ctx.gprs.x[0] = ev;
+	g->x[0] = ev;
 	for (unsigned i = 0; i < 7; i++)
-		r->ctx.gprs.x[i + 1] = args[i];
-	r->ctx.gprs.pc = a->entry;
-	r->deadline = timer_now() + a->budget_ticks;
-	timer_guard_set(r->deadline);
-	el0_switch_in(&shared, APP_STACK_TOP);
-	ok = run_until_return(a, r);
-	el0_switch_out(&shared);
+		g->x[i + 1] = args[i];
+	g->pc = a->entry;
+	g->pstate = 0;
+	timer_guard_set(deadline);
+	shared = el0_switch_in(APP_STACK_TOP);
+	outcome = run_until_return(a, deadline);
+	el0_switch_out(shared);
 	timer_guard_clear();
-	return ok;
+	return outcome;
 }
 
 /* --- faults ---------------------------------------------------------------------------- */
 
-static void reset_after_fault(struct app *a)
+/* Cold: kept out of app_deliver, whose hot path then needs no stack canary. */
+__attribute__((noinline)) static void reset_after_fault(struct app *a)
 {
 	uint64_t args[7] = { APP_RESET_FAULT, a->dom->id };
-	struct run r;
+	unsigned outcome;
 
 	app_device_args(a, &args[2]);
 	app_release_resources(a);
 	app_reload_memory(a);
 	a->stats.resets++;
 	a->stats.events[APP_EV_RESET]++;
-	if (!run_event(a, &r, APP_EV_RESET, args)) {
+	outcome = run_event(a, APP_EV_RESET, args, timer_now());
+	if (outcome != APP_RAN_OK) {
 		a->disabled = true;
-		a->stats.faults[r.kind]++;
+		a->stats.faults[outcome]++;
 		printk("elvisor: app %s/%s fault: %s (in its reset handler); app disabled\n",
-		       a->dom->name, a->cfg->name, r.text);
+		       a->dom->name, a->cfg->name, a->fault_text);
 		app_release_resources(a);
-	} else if ((int64_t)r.ctx.gprs.x[0] < 0) {
+	} else if ((int64_t)a->ctx.gprs.x[0] < 0) {
 		a->disabled = true;
 		a->stats.faults[APP_FAULT_REFUSED]++;
 		app_release_resources(a);
 		printk("elvisor: app %s/%s fault: INIT refused (its reset handler returned %ld); "
-		       "app disabled\n", a->dom->name, a->cfg->name, (long)(int64_t)r.ctx.gprs.x[0]);
+		       "app disabled\n", a->dom->name, a->cfg->name, (long)(int64_t)a->ctx.gprs.x[0]);
 	}
 }
 
@@ -197,13 +198,13 @@ static void app_fault(struct app *a, enum app_fault_kind kind, const char *text)
 
 /* --- delivery --------------------------------------------------------------------------- */
 
-static void account(struct app *a, struct vcpu *v, uint64_t ev, uint64_t queued,
-		    uint64_t start, uint64_t end)
+/* From the trap (queued: before waiting for the app) to the answer (end). */
+static void account(struct app *a, struct vcpu *v, uint64_t ev, uint64_t queued, uint64_t end)
 {
-	uint64_t ran = end - start, total = end - queued;
+	uint64_t total = end - queued;
 
 	a->stats.events[ev]++;
-	a->stats.ticks += ran;
+	a->stats.ticks += total;
 	a->stats.latency[app_latency_bucket(total)]++;
 	if (total > a->stats.max_ticks)
 		a->stats.max_ticks = total;
@@ -219,23 +220,24 @@ static void account(struct app *a, struct vcpu *v, uint64_t ev, uint64_t queued,
 enum app_outcome app_deliver(struct app *a, struct vcpu *v, uint64_t ev, const uint64_t args[7],
 			     uint64_t results[4])
 {
-	uint64_t queued = timer_now(), start;
+	uint64_t queued = timer_now();
 	enum app_outcome outcome = APP_UNAVAILABLE;
-	struct run r;
+	unsigned ran;
 
 	spin_lock(&a->lock);
-	start = timer_now();
 	if (!a->disabled) {
-		if (run_event(a, &r, ev, args)) {
+		/* The budget counts from the trap: a wait for the app is not its fault, but rare. */
+		ran = run_event(a, ev, args, timer_now());
+		if (ran == APP_RAN_OK) {
 			for (unsigned i = 0; i < 4; i++)
-				results[i] = r.ctx.gprs.x[i];
+				results[i] = a->ctx.gprs.x[i];
 			outcome = APP_DONE;
 		} else {
-			app_fault(a, r.kind, r.text);
+			app_fault(a, ran, a->fault_text);
 			outcome = APP_FAULTED;
 		}
 	}
-	account(a, v, ev, queued, start, timer_now());
+	account(a, v, ev, queued, timer_now());
 	spin_unlock(&a->lock);
 	return outcome;
 }

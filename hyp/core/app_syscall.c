@@ -194,7 +194,7 @@ static int sys_timer_cancel(struct app *a, uint64_t regs[6])
 	return APP_OK;
 }
 
-int app_syscall(struct app *a, uint64_t sysno, uint64_t regs[6], const char **detail)
+int app_syscall(struct app *a, uint64_t sysno, uint64_t regs[6])
 {
 	int err;
 
@@ -229,7 +229,6 @@ int app_syscall(struct app *a, uint64_t sysno, uint64_t regs[6], const char **de
 	default:
 		err = APP_E_NOSYS;
 	}
-	*detail = a->detail[0] ? a->detail : NULL;
 	return err;
 }
 

@@ -557,9 +557,9 @@ static const char *el0_check_shared_regs(struct el0_test *t)
 	write_sysreg(sp_el0, 0x5900);	/* the loaded guest's */
 	write_sysreg(tpidr_el0, 0x7100);
 	write_sysreg(tpidrro_el0, 0x7200);
-	el0_switch_in(&saved, EL0_SP);
+	saved = el0_switch_in(EL0_SP);
 	esr = run_el0(t, EL0_CODE_VA + EL0_REGS);
-	el0_switch_out(&saved);
+	el0_switch_out(saved);
 	if (!exited_by_svc(esr, 4) || t->ctx.gprs.x[2] || t->ctx.gprs.x[4] ||
 	    t->ctx.gprs.x[5] != EL0_SP)
 		return FAIL("EL0 registers: ESR %#lx TPIDR %#lx TPIDRRO %#lx SP %#lx",
@@ -651,7 +651,7 @@ static const char *el0_checks(struct el0_test *t, const paddr_t pages[4])
 	const char *err;
 
 	guest_view_read(host);
-	el0_switch_in(&host_el0, 0);	/* only to keep and restore them */
+	host_el0 = el0_switch_in(0);	/* only to keep and restore them */
 	pose_as_guest(host);
 	err = el0_check_basics(t);
 	if (!err)
@@ -669,7 +669,7 @@ static const char *el0_checks(struct el0_test *t, const paddr_t pages[4])
 	if (!err)
 		err = el0_check_space_ops(t, pages[0], pages[1], pages[2], pages[3]);
 	guest_view_write(host);
-	el0_switch_out(&host_el0);
+	el0_switch_out(host_el0);
 	if (!err && t->damage)
 		err = FAIL("an EL0 run did not put %s back", t->damage);
 	return err;

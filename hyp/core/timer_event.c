@@ -15,8 +15,6 @@ struct timer_queue {
 };
 
 static struct timer_queue queues[PLATFORM_MAX_CPUS];
-/* Per pCPU: a guard deadline (an app's budget) the timer also fires for; 0 = none. */
-static uint64_t guards[PLATFORM_MAX_CPUS];
 
 void timer_event_init(struct timer_event *ev, timer_event_fn fn, void *arg)
 {
@@ -32,10 +30,10 @@ bool timer_event_armed(const struct timer_event *ev)
 	return __atomic_load_n(&ev->cpu, __ATOMIC_ACQUIRE) >= 0;
 }
 
-/* Program this pCPU's hardware timer for the earliest event (or nothing). */
+/* Program this pCPU's hardware timer for the earliest event or guard (or nothing). */
 static void reprogram(struct timer_queue *q)
 {
-	uint64_t guard = guards[q - queues];
+	uint64_t guard = this_cpu()->timer_guard;
 
 	if (q->head && (!guard || q->head->deadline < guard))
 		timer_arm_at(q->head->deadline);
@@ -43,26 +41,6 @@ static void reprogram(struct timer_queue *q)
 		timer_arm_at(guard);
 	else
 		timer_cancel();
-}
-
-/*
- * No list, no lock: the queue's head is read racily, but an event armed
- * from another pCPU meanwhile makes this pCPU reprogram (with the guard).
- */
-void timer_guard_set(uint64_t deadline)
-{
-	struct timer_queue *q = &queues[this_cpu_id()];
-	struct timer_event *head = __atomic_load_n(&q->head, __ATOMIC_ACQUIRE);
-
-	guards[this_cpu_id()] = deadline;
-	if (!head || deadline < head->deadline)
-		timer_arm_at(deadline);
-}
-
-/* The timer may still fire at the old guard: run_due_events() then just reprograms. */
-void timer_guard_clear(void)
-{
-	guards[this_cpu_id()] = 0;
 }
 
 static void unlink_locked(struct timer_queue *q, struct timer_event *ev)
@@ -123,8 +101,8 @@ static void run_due_events(void)
 
 	spin_lock(&q->lock);
 	/* A guard fires once: the interrupted code sees the time has come. */
-	if (guards[q - queues] && guards[q - queues] <= timer_now())
-		guards[q - queues] = 0;
+	if (this_cpu()->timer_guard && this_cpu()->timer_guard <= timer_now())
+		this_cpu()->timer_guard = 0;
 	while (q->head && q->head->deadline <= timer_now()) {
 		struct timer_event *ev = q->head;
 

@@ -18,8 +18,7 @@ static void timer_irq(uint32_t intid, void *ctx)
 	(void)intid;
 	(void)ctx;
 	/* One-shot: mask it until re-armed, or the level interrupt stays asserted. */
-	write_sysreg(CNTHP_CTL_EL2, CNT_CTL_IMASK);
-	isb();
+	timer_cancel();
 	this_cpu()->timer_irqs++;
 	if (fn)
 		fn();
@@ -44,14 +43,8 @@ int timer_init(const struct platform *plat)
 
 void timer_init_cpu(void)
 {
-	write_sysreg(CNTHP_CTL_EL2, CNT_CTL_IMASK);
-	isb();
+	timer_cancel();
 	gic_enable(hyp_timer_intid, true);
-}
-
-uint64_t timer_now(void)
-{
-	return arch_counter_now();
 }
 
 uint64_t timer_frequency(void)
@@ -66,6 +59,7 @@ uint64_t timer_us_to_ticks(uint64_t us)
 
 void timer_arm_at(uint64_t deadline)
 {
+	this_cpu()->timer_cval = deadline;
 	write_sysreg(CNTHP_CVAL_EL2, deadline);
 	write_sysreg(CNTHP_CTL_EL2, CNT_CTL_ENABLE);
 	isb();
@@ -73,6 +67,7 @@ void timer_arm_at(uint64_t deadline)
 
 void timer_cancel(void)
 {
+	this_cpu()->timer_cval = UINT64_MAX;
 	write_sysreg(CNTHP_CTL_EL2, CNT_CTL_IMASK);
 	isb();
 }

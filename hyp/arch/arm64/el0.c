@@ -313,23 +313,6 @@ uint64_t el0_translate(struct el0_space *s, uint64_t va)
 	return par;
 }
 
-void el0_switch_in(struct el0_shared *saved, uint64_t sp)
-{
-	saved->sp_el0 = read_sysreg(sp_el0);
-	saved->tpidr_el0 = read_sysreg(tpidr_el0);
-	saved->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	write_sysreg(sp_el0, sp);
-	write_sysreg(tpidr_el0, 0);
-	write_sysreg(tpidrro_el0, 0);
-}
-
-void el0_switch_out(const struct el0_shared *saved)
-{
-	write_sysreg(sp_el0, saved->sp_el0);
-	write_sysreg(tpidr_el0, saved->tpidr_el0);
-	write_sysreg(tpidrro_el0, saved->tpidrro_el0);
-}
-
 /*
  * The regime test is the load of the TTBR0_EL2 value the VHE path needs
  * anyway (precomputed, where it used to be assembled from ASID and root on

@@ -5,7 +5,7 @@
 #include "arch/esr.h"
 #include "lib/format.h"
 
-#define EC_FIELD_MASK 0x3fU
+
 
 static const char *const ec_names[ESR_EC_COUNT] = {
 	[ESR_EC_UNKNOWN] = "Unknown reason",
@@ -55,11 +55,6 @@ static const char *const ec_names[ESR_EC_COUNT] = {
 	[ESR_EC_VECTOR32] = "Vector catch from AArch32",
 	[ESR_EC_BRK64] = "BRK from AArch64",
 };
-
-unsigned esr_ec(uint64_t esr)
-{
-	return (unsigned)(esr >> ESR_EC_SHIFT) & EC_FIELD_MASK;
-}
 
 const char *esr_ec_name(unsigned ec)
 {

@@ -21,6 +21,7 @@
 #define ARCH_EL0_H
 
 #include "arch/pgtable.h"
+#include "arch/sysreg.h"
 #include "arch/vcpu_context.h"
 
 struct el0_space {
@@ -93,8 +94,25 @@ struct el0_shared {
 	uint64_t sp_el0, tpidr_el0, tpidrro_el0;
 };
 
-void el0_switch_in(struct el0_shared *saved, uint64_t sp);
-void el0_switch_out(const struct el0_shared *saved);
+/* Inline and by value: on every app event, and no address-taken local. */
+static inline struct el0_shared el0_switch_in(uint64_t sp)
+{
+	struct el0_shared saved = {
+		read_sysreg(sp_el0), read_sysreg(tpidr_el0), read_sysreg(tpidrro_el0),
+	};
+
+	write_sysreg(sp_el0, sp);
+	write_sysreg(tpidr_el0, 0);
+	write_sysreg(tpidrro_el0, 0);
+	return saved;
+}
+
+static inline void el0_switch_out(struct el0_shared saved)
+{
+	write_sysreg(sp_el0, saved.sp_el0);
+	write_sysreg(tpidr_el0, saved.tpidr_el0);
+	write_sysreg(tpidrro_el0, saved.tpidrro_el0);
+}
 
 /*
  * Run EL0 code with the registers in ctx (pc, x0..x30; pstate is forced to

@@ -60,6 +60,7 @@ enum esr_ec {
 };
 
 #define ESR_EC_SHIFT 26
+#define ESR_EC_MASK 0x3fU
 #define ESR_IL (1ULL << 25)		/* 32-bit instruction trapped */
 #define ESR_ISS_MASK 0x1ffffffULL
 
@@ -82,7 +83,11 @@ static inline unsigned esr_iss(uint64_t esr)
 	return (unsigned)(esr & ESR_ISS_MASK);
 }
 
-unsigned esr_ec(uint64_t esr);
+/* Inline: every trap and app exit asks. */
+static inline unsigned esr_ec(uint64_t esr)
+{
+	return (unsigned)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+}
 
 /* "Data Abort from same EL", ..., "Unallocated EC" for reserved values. */
 const char *esr_ec_name(unsigned ec);

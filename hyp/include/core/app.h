@@ -8,7 +8,10 @@
 #ifndef CORE_APP_H
 #define CORE_APP_H
 
+#include <stdatomic.h>
+
 #include "core/domain.h"
+#include "core/percpu.h"
 
 /* Create and initialise the apps of d's manifest. 0, or -1 with the reason printed. */
 int apps_create(struct domain *d);
@@ -22,9 +25,18 @@ bool apps_handle_call(struct vcpu *v, uint64_t regs[7]);
 /*
  * Deliver timer and console-input events that arrived on this pCPU. Called
  * at safe points of the run loop (never from an app). Returns the counter
- * ticks spent (charged to the apps' domains, not to a loaded vCPU).
+ * ticks spent (charged to the apps' domains, not to a loaded vCPU). Inline
+ * check first: the run loop asks after every guest exit.
  */
-uint64_t apps_run_deferred(void);
+extern _Atomic bool apps_deferred_pending[PLATFORM_MAX_CPUS];
+uint64_t apps_run_deferred_now(void);
+
+static inline uint64_t apps_run_deferred(void)
+{
+	if (!atomic_load_explicit(&apps_deferred_pending[this_cpu_id()], memory_order_relaxed))
+		return 0;
+	return apps_run_deferred_now();
+}
 
 /* Console input for domain d: to its `console` app. False if it has none. */
 bool apps_console_input(struct domain *d, uint8_t c);

@@ -68,6 +68,11 @@ const char *app_syscall_name(uint64_t sysno);
 
 /* Latency histogram bucket of a duration: floor(log2(ticks)), capped. */
 #define APP_LATENCY_BUCKETS 24
-unsigned app_latency_bucket(uint64_t ticks);
+static inline unsigned app_latency_bucket(uint64_t ticks)
+{
+	unsigned b = ticks > 1 ? 63u - (unsigned)__builtin_clzll(ticks) : 0;	/* floor(log2) */
+
+	return b < APP_LATENCY_BUCKETS ? b : APP_LATENCY_BUCKETS - 1;
+}
 
 #endif

@@ -19,6 +19,14 @@ struct percpu {
 	void *work_arg;
 	_Atomic unsigned work_done;	/* generation counter */
 
+	/*
+	 * The EL2 timer (drivers/timer.c, core/timer_event.c): the deadline
+	 * its comparator holds (UINT64_MAX while masked), and a guard deadline
+	 * it must fire at besides the event queue (0: none; an app's budget).
+	 */
+	uint64_t timer_cval;
+	uint64_t timer_guard;
+
 	/* Fault probing (arch/probe.h): the last ESR a probe saw. */
 	uint64_t probe_esr;
 

@@ -7,6 +7,8 @@
 #ifndef CORE_TIMER_EVENT_H
 #define CORE_TIMER_EVENT_H
 
+#include "core/percpu.h"
+#include "drivers/timer.h"
 #include "lib/types.h"
 
 struct timer_event;
@@ -33,8 +35,20 @@ bool timer_event_armed(const struct timer_event *ev);
  * time itself. Cheaper than arming an event: the app budget uses it on
  * every app call. One guard per pCPU; set replaces, clear removes.
  */
-void timer_guard_set(uint64_t deadline);
-void timer_guard_clear(void);
+static inline void timer_guard_set(uint64_t deadline)
+{
+	struct percpu *p = this_cpu();
+
+	p->timer_guard = deadline;
+	if (deadline < p->timer_cval)	/* else the timer fires first, then reprograms */
+		timer_arm_at(deadline);
+}
+
+/* The timer may still fire at the old guard: the interrupt then just reprograms. */
+static inline void timer_guard_clear(void)
+{
+	this_cpu()->timer_guard = 0;
+}
 
 /* After a wake-up SGI: reprogram for events armed from other pCPUs. */
 void timer_events_resync(void);

@@ -22,6 +22,12 @@ typedef uint64_t vaddr_t;	/* a hypervisor virtual address */
 #define __unused __attribute__((unused))
 #define __noreturn __attribute__((noreturn))
 #define __printf(f, a) __attribute__((format(printf, f, a)))
+/*
+ * For the few hot-path functions (the app round trip) whose only arrays are
+ * fixed-size argument blocks indexed by constants: -fstack-protector-strong
+ * would add a canary load and check to every guest trap into an app.
+ */
+#define __no_canary __attribute__((no_stack_protector))
 #define __aligned(n) __attribute__((aligned(n)))
 #define __section(s) __attribute__((section(s)))
 
