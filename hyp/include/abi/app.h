@@ -12,10 +12,14 @@
  * clear: the app can mask nothing), with:
  *   x0      = the event number (APP_EV_*)
  *   x1..x7  = the event's arguments (unused ones are 0)
- *   x8..x30 = 0, TPIDR_EL0 = TPIDRRO_EL0 = 0, NZCV = 0
+ *   x8..x30 = unspecified: whatever this app instance left in them (zero
+ *             before its first event); never another party's values
+ *   TPIDR_EL0 = TPIDRRO_EL0 = 0, NZCV = 0
  *   SP_EL0  = APP_STACK_TOP (16-byte aligned): a fresh, empty stack.
- * The hypervisor never leaks its own or any guest's register values into
- * the app beyond the event arguments. Nothing is preserved between events
+ * The hypervisor never leaks its own, any guest's or another app's register
+ * values into the app beyond the event arguments (x8..x30 are not zeroed
+ * per event only because they can hold nothing but the app's own data:
+ * that keeps the round trip short). Nothing is preserved between events
  * except the app's memory (data, bss, stack contents are not guaranteed)
  * and its guest mappings: the app keeps its state in data/bss.
  *
