@@ -3,8 +3,11 @@
  * for every event with x0 = event, x1..x7 = arguments and SP at the top of
  * a fresh stack. Dispatch to the app's handler in app_ops (defined by the
  * app), then end the event with APP_SYS_RETURN and the handler's results.
- * Results a handler does not produce are returned as 0, so no stale
- * register reaches the guest. A NULL handler gets its documented default;
+ * Only a CALL's results reach a guest (x0..x3): those a handler does not
+ * produce are returned as 0, so no stale register reaches the guest. The
+ * hypervisor reads x0 alone for INIT, MMIO_READ and RESET and nothing for
+ * the other events, so those return with the handler's registers as they
+ * are (nothing to clear: a shorter round trip). A NULL handler gets its documented default;
  * an unknown event number (an ABI mismatch) is an APP_SYS_PANIC.
  */
 #include "app.h"
@@ -51,33 +54,33 @@ ev_init:				/* int64_t init(domain_id) */
 	stp	x4, x5, [x11, #16]
 	ldr	x10, [x9, #APP_OPS_INIT]
 	mov	x0, #0
-	cbz	x10, return1
+	cbz	x10, return_now
 	mov	x0, x1
 	blr	x10
-	b	return1
+	b	return_now
 
 ev_mmio_read:				/* uint64_t mmio_read(ipa, size) */
 	ldr	x10, [x9, #APP_OPS_MMIO_READ]
 	mov	x0, #0
-	cbz	x10, return1
+	cbz	x10, return_now
 	mov	x0, x1
 	mov	w1, w2
 	blr	x10
-	b	return1
+	b	return_now
 
 ev_mmio_write:				/* void mmio_write(ipa, size, value) */
 	ldr	x10, [x9, #APP_OPS_MMIO_WRITE]
-	cbz	x10, return0
+	cbz	x10, return_now
 	mov	x0, x1
 	mov	w1, w2
 	mov	x2, x3
 	blr	x10
-	b	return0
+	b	return_now
 
 ev_call:				/* void call(fid, args[6], res[4]) */
 	ldr	x10, [x9, #APP_OPS_CALL]
 	mov	x0, #-1			/* APP_SMCCC_NOT_SUPPORTED */
-	cbz	x10, return1
+	cbz	x10, call_default
 	sub	sp, sp, #80		/* args at sp, res at sp + 48 */
 	stp	x2, x3, [sp]
 	stp	x4, x5, [sp, #16]
@@ -95,10 +98,10 @@ ev_call:				/* void call(fid, args[6], res[4]) */
 
 ev_timer:				/* void timer(deadline) */
 	ldr	x10, [x9, #APP_OPS_TIMER]
-	cbz	x10, return0
+	cbz	x10, return_now
 	mov	x0, x1
 	blr	x10
-	b	return0
+	b	return_now
 
 ev_reset:				/* int64_t reset(reason, domain_id) */
 	adrp	x11, app_device	/* x3..x6: again, memory may be fresh */
@@ -107,26 +110,25 @@ ev_reset:				/* int64_t reset(reason, domain_id) */
 	stp	x5, x6, [x11, #16]
 	ldr	x10, [x9, #APP_OPS_RESET]
 	mov	x0, #0
-	cbz	x10, return1
+	cbz	x10, return_now
 	mov	x0, x1
 	mov	x1, x2
 	blr	x10
-	b	return1
+	b	return_now
 
 ev_input:				/* void input(bytes, count) */
 	ldr	x10, [x9, #APP_OPS_INPUT]
-	cbz	x10, return0
+	cbz	x10, return_now
 	mov	x0, x2
 	mov	w1, w1
 	blr	x10
-	b	return0
+	b	return_now
 
-return0:
-	mov	x0, #0
-return1:
+call_default:				/* x0 = NOT_SUPPORTED, the rest 0 */
 	mov	x1, #0
 	mov	x2, #0
 	mov	x3, #0
+return_now:
 return4:
 	mov	x8, #APP_SYS_RETURN
 	svc	#0

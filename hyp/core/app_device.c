@@ -21,9 +21,10 @@ __no_canary static bool app_mmio_read(struct vcpu *v, void *ctx, uint64_t offset
 			  uint64_t *value)
 {
 	struct app *a = ctx;
-	uint64_t args[7] = { a->cfg->mmio_base + offset, size }, res[4];
+	uint64_t res[4];
 
-	if (app_deliver(a, v, APP_EV_MMIO_READ, args, res) != APP_DONE) {
+	if (app_deliver3(a, v, APP_EV_MMIO_READ, a->cfg->mmio_base + offset, size, 0, res) !=
+	    APP_DONE) {
 		*value = 0;
 		return !a->cfg->abort_on_fault;
 	}
@@ -35,9 +36,10 @@ __no_canary static bool app_mmio_write(struct vcpu *v, void *ctx, uint64_t offse
 			   uint64_t value)
 {
 	struct app *a = ctx;
-	uint64_t args[7] = { a->cfg->mmio_base + offset, size, value }, res[4];
+	uint64_t res[4];
 
-	if (app_deliver(a, v, APP_EV_MMIO_WRITE, args, res) != APP_DONE)
+	if (app_deliver3(a, v, APP_EV_MMIO_WRITE, a->cfg->mmio_base + offset, size, value, res) !=
+	    APP_DONE)
 		return !a->cfg->abort_on_fault;
 	return true;
 }
@@ -152,16 +154,10 @@ static void run_deferred_for(struct app *a)
 	bool expected = true;
 	unsigned n;
 
-	if (atomic_compare_exchange_strong(&a->timer_due, &expected, false)) {
-		uint64_t args[7] = { a->timer_deadline_ns };
-
-		app_deliver(a, NULL, APP_EV_TIMER, args, res);
-	}
-	while ((n = take_input(a, &bytes)) != 0) {
-		uint64_t args[7] = { n, bytes };
-
-		app_deliver(a, NULL, APP_EV_INPUT, args, res);
-	}
+	if (atomic_compare_exchange_strong(&a->timer_due, &expected, false))
+		app_deliver3(a, NULL, APP_EV_TIMER, a->timer_deadline_ns, 0, 0, res);
+	while ((n = take_input(a, &bytes)) != 0)
+		app_deliver3(a, NULL, APP_EV_INPUT, n, bytes, 0, res);
 }
 
 uint64_t apps_run_deferred_now(void)

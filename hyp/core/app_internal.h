@@ -95,6 +95,9 @@ enum app_outcome { APP_DONE, APP_FAULTED, APP_UNAVAILABLE };
  */
 enum app_outcome app_deliver(struct app *a, struct vcpu *v, uint64_t ev, const uint64_t args[7],
 			     uint64_t results[4]);
+/* The same for events with at most three arguments (MMIO, timer, input): x4..x7 = 0. */
+enum app_outcome app_deliver3(struct app *a, struct vcpu *v, uint64_t ev, uint64_t arg1,
+			      uint64_t arg2, uint64_t arg3, uint64_t results[4]);
 
 /*
  * Handle one syscall of the app running on this pCPU (a->lock held).

@@ -15,7 +15,11 @@
 
 /* --- classification of an exit that is not a syscall ------------------------------- */
 
-static enum app_fault_kind classify(const struct vcpu_context *ctx, char *text, size_t size)
+/* Cold paths are kept out of line: the round trip's frame stays small. */
+#define cold __attribute__((noinline, cold))
+
+cold static enum app_fault_kind classify(const struct vcpu_context *ctx, char *text,
+					 size_t size)
 {
 	unsigned ec = esr_ec(ctx->esr);
 	uint64_t far = ctx->far;
@@ -60,7 +64,7 @@ static enum app_fault_kind classify(const struct vcpu_context *ctx, char *text, 
 /* handle_svc's answer when the app is to run on. */
 #define APP_RESUME (APP_FAULT_KINDS + 1)
 
-static unsigned bad_syscall(struct app *a, uint64_t sysno, int err)
+cold static unsigned bad_syscall(struct app *a, uint64_t sysno, int err)
 {
 	const char *detail = a->detail[0] ? a->detail : NULL;
 	const char *name = app_syscall_name(sysno);
@@ -78,23 +82,39 @@ static unsigned bad_syscall(struct app *a, uint64_t sysno, int err)
 	return APP_FAULT_SYSCALL;
 }
 
+cold static unsigned bad_svc_immediate(struct app *a)
+{
+	format(a->fault_text, sizeof(a->fault_text), "bad syscall: svc #%#x (the immediate must be 0)",
+	       esr_iss(a->ctx.esr) & 0xffff);
+	return APP_FAULT_SYSCALL;
+}
+
 /* An SVC: APP_RESUME, APP_RAN_OK (RETURN) or a fault kind. */
 static unsigned handle_svc(struct app *a)
 {
 	uint64_t sysno = a->ctx.gprs.x[8];
 	int err;
 
-	if (esr_iss(a->ctx.esr) & 0xffff) {
-		format(a->fault_text, sizeof(a->fault_text),
-		       "bad syscall: svc #%#x (the immediate must be 0)", esr_iss(a->ctx.esr) & 0xffff);
-		return APP_FAULT_SYSCALL;
-	}
+	if (esr_iss(a->ctx.esr) & 0xffff)
+		return bad_svc_immediate(a);
 	if (sysno == APP_SYS_RETURN)
 		return APP_RAN_OK;
 	err = app_syscall(a, sysno, a->ctx.gprs.x);
 	if (err == APP_OK)
 		return APP_RESUME;	/* ELR is already past the SVC */
 	return bad_syscall(a, sysno, err);
+}
+
+cold static unsigned budget_overrun(struct app *a)
+{
+	format(a->fault_text, sizeof(a->fault_text), "budget of %u us overrun", a->cfg->budget_us);
+	return APP_FAULT_BUDGET;
+}
+
+cold static unsigned odd_exit(struct app *a, uint64_t exit)
+{
+	format(a->fault_text, sizeof(a->fault_text), "unexpected exception kind %lu", exit);
+	return APP_FAULT_UNDEF;
 }
 
 /* Run the app from a->ctx until it returns or faults (see APP_RAN_OK). */
@@ -108,14 +128,10 @@ static unsigned run_until_return(struct app *a, uint64_t deadline)
 			irq_handle_pending();
 			if (timer_now() < deadline)
 				continue;
-			format(a->fault_text, sizeof(a->fault_text), "budget of %u us overrun",
-			       a->cfg->budget_us);
-			return APP_FAULT_BUDGET;
+			return budget_overrun(a);
 		}
-		if (exit != EXIT_SYNC) {
-			format(a->fault_text, sizeof(a->fault_text), "unexpected exception kind %lu", exit);
-			return APP_FAULT_UNDEF;
-		}
+		if (exit != EXIT_SYNC)
+			return odd_exit(a, exit);
 		if (esr_ec(a->ctx.esr) != ESR_EC_SVC64)
 			return classify(&a->ctx, a->fault_text, sizeof(a->fault_text));
 		outcome = handle_svc(a);
@@ -131,7 +147,7 @@ static unsigned run_until_return(struct app *a, uint64_t deadline)
  * values from its last run (abi/app.h): nobody else's data is ever there,
  * and not zeroing them keeps the path short.
  */
-static unsigned run_event(struct app *a, uint64_t ev, const uint64_t args[7], uint64_t now)
+static unsigned run_event(struct app *a, uint64_t ev, uint64_t now)
 {
 	struct guest_gprs *g = &a->ctx.gprs;
 	uint64_t deadline = now + a->budget_ticks;
@@ -139,8 +155,6 @@ static unsigned run_event(struct app *a, uint64_t ev, const uint64_t args[7], ui
 	unsigned outcome;
 
 	g->x[0] = ev;
-	for (unsigned i = 0; i < 7; i++)
-		g->x[i + 1] = args[i];
 	g->pc = a->entry;
 	g->pstate = 0;
 	timer_guard_set(deadline);
@@ -149,6 +163,20 @@ static unsigned run_event(struct app *a, uint64_t ev, const uint64_t args[7], ui
 	el0_switch_out(shared);
 	timer_guard_clear();
 	return outcome;
+}
+
+/* The event's arguments into x1..x7 (a->lock held). */
+static void set_args(struct app *a, const uint64_t args[7])
+{
+	uint64_t *x = a->ctx.gprs.x;
+
+	x[1] = args[0];
+	x[2] = args[1];
+	x[3] = args[2];
+	x[4] = args[3];
+	x[5] = args[4];
+	x[6] = args[5];
+	x[7] = args[6];
 }
 
 /* --- faults ---------------------------------------------------------------------------- */
@@ -164,7 +192,8 @@ __attribute__((noinline)) static void reset_after_fault(struct app *a)
 	app_reload_memory(a);
 	a->stats.resets++;
 	a->stats.events[APP_EV_RESET]++;
-	outcome = run_event(a, APP_EV_RESET, args, timer_now());
+	set_args(a, args);
+	outcome = run_event(a, APP_EV_RESET, timer_now());
 	if (outcome != APP_RAN_OK) {
 		a->disabled = true;
 		a->stats.faults[outcome]++;
@@ -217,20 +246,22 @@ static void account(struct app *a, struct vcpu *v, uint64_t ev, uint64_t queued,
 	}
 }
 
-enum app_outcome app_deliver(struct app *a, struct vcpu *v, uint64_t ev, const uint64_t args[7],
-			     uint64_t results[4])
+/* The event whose arguments are in a->ctx, a->lock held; releases it. */
+static inline __attribute__((always_inline)) enum app_outcome
+deliver_locked(struct app *a, struct vcpu *v, uint64_t ev,
+				       uint64_t queued, uint64_t results[4])
 {
-	uint64_t queued = timer_now();
 	enum app_outcome outcome = APP_UNAVAILABLE;
 	unsigned ran;
 
-	spin_lock(&a->lock);
 	if (!a->disabled) {
 		/* The budget counts from the trap: a wait for the app is not its fault, but rare. */
-		ran = run_event(a, ev, args, timer_now());
+		ran = run_event(a, ev, queued);
 		if (ran == APP_RAN_OK) {
-			for (unsigned i = 0; i < 4; i++)
-				results[i] = a->ctx.gprs.x[i];
+			results[0] = a->ctx.gprs.x[0];
+			results[1] = a->ctx.gprs.x[1];
+			results[2] = a->ctx.gprs.x[2];
+			results[3] = a->ctx.gprs.x[3];
 			outcome = APP_DONE;
 		} else {
 			app_fault(a, ran, a->fault_text);
@@ -240,4 +271,28 @@ enum app_outcome app_deliver(struct app *a, struct vcpu *v, uint64_t ev, const u
 	account(a, v, ev, queued, timer_now());
 	spin_unlock(&a->lock);
 	return outcome;
+}
+
+enum app_outcome app_deliver(struct app *a, struct vcpu *v, uint64_t ev, const uint64_t args[7],
+			     uint64_t results[4])
+{
+	uint64_t queued = timer_now();
+
+	spin_lock(&a->lock);
+	set_args(a, args);
+	return deliver_locked(a, v, ev, queued, results);
+}
+
+enum app_outcome app_deliver3(struct app *a, struct vcpu *v, uint64_t ev, uint64_t arg1,
+			      uint64_t arg2, uint64_t arg3, uint64_t results[4])
+{
+	uint64_t queued = timer_now();
+	uint64_t *x = a->ctx.gprs.x;
+
+	spin_lock(&a->lock);
+	x[1] = arg1;
+	x[2] = arg2;
+	x[3] = arg3;
+	x[4] = x[5] = x[6] = x[7] = 0;
+	return deliver_locked(a, v, ev, queued, results);
 }

@@ -58,20 +58,41 @@ int domain_add_mmio(struct domain *d, uint64_t base, uint64_t size,
 	return 0;
 }
 
+static bool region_claims(const struct mmio_region *r, uint64_t ipa, unsigned size)
+{
+	uint64_t off = ipa - r->base;
+
+	return ipa >= r->base && off < r->size && off + size <= r->size;
+}
+
+static bool region_access(struct vcpu *v, struct mmio_region *r, uint64_t ipa, bool write,
+			  unsigned size, uint64_t *value)
+{
+	uint64_t off = ipa - r->base;
+
+	if (write)
+		return r->ops->write && r->ops->write(v, r->ctx, off, size, *value);
+	return r->ops->read && r->ops->read(v, r->ctx, off, size, value);
+}
+
+/*
+ * A vCPU tends to hit one device many times in a row (a driver polling or
+ * streaming): try the region it hit last before searching. Regions are
+ * never removed, so the remembered index stays valid.
+ */
 bool mmio_emulate(struct vcpu *v, uint64_t ipa, bool write, unsigned size,
 		  uint64_t *value)
 {
 	struct domain *d = v->dom;
+	unsigned hint = v->mmio_hint;
 
+	if (hint < d->nmmio && region_claims(&d->mmio[hint], ipa, size))
+		return region_access(v, &d->mmio[hint], ipa, write, size, value);
 	for (unsigned i = 0; i < d->nmmio; i++) {
-		struct mmio_region *r = &d->mmio[i];
-		uint64_t off = ipa - r->base;
-
-		if (ipa < r->base || off >= r->size || off + size > r->size)
+		if (!region_claims(&d->mmio[i], ipa, size))
 			continue;
-		if (write)
-			return r->ops->write && r->ops->write(v, r->ctx, off, size, *value);
-		return r->ops->read && r->ops->read(v, r->ctx, off, size, value);
+		v->mmio_hint = i;
+		return region_access(v, &d->mmio[i], ipa, write, size, value);
 	}
 	return false;
 }

@@ -85,6 +85,7 @@ struct vcpu {
 	struct vgic_cpu *vgic;
 	bool vtimer_line;		/* virtual timer output (vcpu.c) */
 	struct vcpu_stats stats;
+	unsigned mmio_hint;		/* index of the MMIO region it hit last */
 };
 
 enum domain_state { DOMAIN_RUNNING, DOMAIN_STOPPED };
