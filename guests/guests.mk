@@ -50,6 +50,8 @@ GUESTS_MAIN_OBJS := $(patsubst %,$(GUESTS_OUT)/obj/%.c.o,$(GUESTS_NAMES))
 GUESTS_BINS := $(patsubst %,$(GUESTS_OUT)/%.bin,$(GUESTS_NAMES))
 GUESTS_ELFS := $(patsubst %,$(GUESTS_OUT)/%.elf,$(GUESTS_NAMES))
 GUESTS_LDS := $(GUESTS_SRC)/lib/guest.lds
+# The virtio-blk test disk the configs/tests/virtio-*.dts manifests name.
+GUESTS_DISK := $(GUESTS_OUT)/virtio-disk.img
 
 GUESTS_WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wundef -Wvla
@@ -72,7 +74,7 @@ ifneq ($(V),1)
 endif
 
 .PHONY: guests guests-clean
-guests: $(GUESTS_BINS)
+guests: $(GUESTS_BINS) $(GUESTS_DISK)
 
 guests-clean:
 	rm -rf $(GUESTS_BUILD)/gcc/guests $(GUESTS_BUILD)/clang/guests \
@@ -104,6 +106,11 @@ $(GUESTS_BINS): $(GUESTS_OUT)/%.bin: $(GUESTS_OUT)/%.elf
 	$(call guests_say,IMAGE,$@)
 	$(GUESTS_Q)$(GUESTS_OBJCOPY) -O binary $< $@
 	$(GUESTS_Q)sh scripts/check-image.sh $@ $< $(GUESTS_READELF)
+
+$(GUESTS_DISK): scripts/mkdisk.sh
+	@mkdir -p $(dir $@)
+	$(call guests_say,DISK,$@)
+	$(GUESTS_Q)sh scripts/mkdisk.sh $@
 
 -include $(GUESTS_LIB_OBJS:.o=.d) $(GUESTS_MAIN_OBJS:.o=.d)
 

@@ -87,28 +87,29 @@ find_file() {
 nl='
 '
 # add NODE PROPERTY DIR...: puts the file the property names in the
-# archive, once however many domains name it.
+# archive, once however many domains name it. (node_path, not node: the
+# caller's loop variable must survive the call.)
 add() {
-	node=$1
+	node_path=$1
 	prop=$2
 	shift 2
 	# An absent kernel is the hypervisor's to report, with the others.
-	fdtget -p "$dtb" "/elvisor/$node" | grep -qx -- "$prop" || return 0
-	name=$(fdtget -t s "$dtb" "/elvisor/$node" "$prop" 2>/dev/null) ||
-		die "/elvisor/$node: $prop: not a string"
+	fdtget -p "$dtb" "/elvisor/$node_path" | grep -qx -- "$prop" || return 0
+	name=$(fdtget -t s "$dtb" "/elvisor/$node_path" "$prop" 2>/dev/null) ||
+		die "/elvisor/$node_path: $prop: not a string"
 	case $name in
 	"")
-		die "/elvisor/$node: $prop: empty file name" ;;
+		die "/elvisor/$node_path: $prop: empty file name" ;;
 	*/* | . | .. | manifest.dtb | *"$nl"*)
-		die "/elvisor/$node: $prop: \"$name\": not a plain file name (files sit at the archive's root: no '/', not manifest.dtb)" ;;
+		die "/elvisor/$node_path: $prop: \"$name\": not a plain file name (files sit at the archive's root: no '/', not manifest.dtb)" ;;
 	esac
 	if [ -e "$root/$name" ] || [ -L "$root/$name" ]; then
 		return 0
 	fi
 	if ! path=$(find_file "$name" "$@"); then
 		[ "$missing_ok" = 1 ] ||
-			die "/elvisor/$node: $prop: \"$name\" not found in: $*"
-		echo "$prog: warning: /elvisor/$node: $prop: \"$name\" not found, left out" >&2
+			die "/elvisor/$node_path: $prop: \"$name\" not found in: $*"
+		echo "$prog: warning: /elvisor/$node_path: $prop: \"$name\" not found, left out" >&2
 		return 0
 	fi
 	case $path in
