@@ -130,4 +130,27 @@ bench: deps
 	$(MAKE) TOOLCHAIN=gcc all
 	python3 scripts/bench.py -j 2
 
+# --- the Linux guest (issue 5; docs/linux.md) -------------------------------
+# Debian's arm64 kernel and busybox-static, downloaded once into
+# $(CACHE)/linux by scripts/linux.sh, and our initramfs (linux/init):
+# build/linux/Image and build/linux/initramfs.cpio.gz. `make test` needs them
+# for the linux-* scenarios; `make run MANIFEST=configs/linux.dts` boots them.
+LINUX_OUT := $(BUILD)/linux
+LINUX_FILES := $(LINUX_OUT)/Image $(LINUX_OUT)/initramfs.cpio.gz
+.PHONY: linux
+linux: $(LINUX_FILES)
+
+# After deps.sh (order only): both use apt's private lists in $(CACHE).
+$(LINUX_FILES) &: scripts/linux.sh linux/init linux/mkcpio.py | $(LIBFDT_A)
+	$(call say,LINUX,$(LINUX_OUT))
+	$(Q)sh scripts/linux.sh $(CACHE) $(LINUX_OUT)
+	$(Q)touch $(LINUX_FILES)
+
+test: linux
+# A Linux manifest's boot archive takes the files from build/linux.
+ifneq ($(filter configs/linux.dts configs/tests/linux%,$(MANIFEST)),)
+override IMAGE_DIRS += $(LINUX_OUT)
+$(RUN_INITRD): linux
+endif
+
 -include $(HYP_OBJS:.o=.d)

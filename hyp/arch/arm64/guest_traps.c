@@ -5,6 +5,7 @@
  * error of the hypervisor.
  */
 #include "arch/esr.h"
+#include "arch/guest_sysreg.h"
 #include "arch/guest_traps.h"
 #include "arch/sysreg.h"
 #include "arch/vcpu_switch.h"
@@ -74,6 +75,20 @@ static void handle_smc(struct vcpu *v, uint64_t esr)
 #define SYSREG_ICC_ASGI1R SYSREG_ENC(3, 1, 12, 11, 6)
 #define SYSREG_ICC_SGI0R SYSREG_ENC(3, 2, 12, 11, 7)
 
+/* The ID and debug registers guest_sysreg.c emulates. */
+static bool sysreg_emulated(struct vcpu *v, uint64_t iss, unsigned rt, bool read)
+{
+	uint32_t key = SYSREG_KEY((iss >> 20) & 3, (iss >> 14) & 7, (iss >> 10) & 0xf,
+				  (iss >> 1) & 0xf, (iss >> 17) & 7);
+	uint64_t value = read ? 0 : read_gpr(v, rt);
+
+	if (!guest_sysreg_emulate(v, key, read, &value))
+		return false;
+	if (read)
+		write_gpr(v, rt, value);
+	return true;
+}
+
 static void handle_sysreg(struct vcpu *v, uint64_t esr)
 {
 	uint64_t iss = esr & 0x1ffffff;
@@ -89,6 +104,10 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 	if (((iss & SYSREG_ISS_MASK) == SYSREG_ICC_ASGI1R ||
 	     (iss & SYSREG_ISS_MASK) == SYSREG_ICC_SGI0R) && !read) {
 		skip_instruction(v);	/* group 0 SGIs: there is no group 0 here */
+		return;
+	}
+	if (sysreg_emulated(v, iss, rt, read)) {
+		skip_instruction(v);
 		return;
 	}
 	guest_fault_log_once(v, FAULT_SYSREG,

@@ -40,19 +40,59 @@
 #define CNTV_CTL_EL02 S3_5_C14_C3_1
 #define CNTV_CVAL_EL02 S3_5_C14_C3_2
 
-/* HCR_EL2 while a guest runs. */
+/* Pointer authentication keys; EL2 shares them with EL1 (no _EL12 forms). */
+#define APIAKEYLO_EL1 S3_0_C2_C1_0
+#define APIAKEYHI_EL1 S3_0_C2_C1_1
+#define APIBKEYLO_EL1 S3_0_C2_C1_2
+#define APIBKEYHI_EL1 S3_0_C2_C1_3
+#define APDAKEYLO_EL1 S3_0_C2_C2_0
+#define APDAKEYHI_EL1 S3_0_C2_C2_1
+#define APDBKEYLO_EL1 S3_0_C2_C2_2
+#define APDBKEYHI_EL1 S3_0_C2_C2_3
+#define APGAKEYLO_EL1 S3_0_C2_C3_0
+#define APGAKEYHI_EL1 S3_0_C2_C3_1
+/* One more macro level, so that the names above expand before the asm. */
+#define KEY_READ(reg) read_sysreg(reg)
+#define KEY_WRITE(reg, v) write_sysreg(reg, v)
+
+/*
+ * HCR_EL2 while a guest runs. SWIO makes a guest's data-cache invalidate by
+ * set/way a clean and invalidate, so it cannot discard other domains' (or
+ * the hypervisor's) dirty lines; set/way operations are otherwise left to
+ * the guest (not trapped, TSW = 0): they act on this pCPU's caches only,
+ * and Linux does not use them. TID3: the feature ID registers are emulated
+ * (guest_idregs.c). TLOR: LORegions are hidden and their registers trap.
+ */
 #define HCR_VM BIT(0)
 #define HCR_SWIO BIT(1)
 #define HCR_PTW BIT(2)
 #define HCR_TWI BIT(13)
 #define HCR_TWE BIT(14)
+#define HCR_TID3 BIT(18)
 #define HCR_TSC BIT(19)
 #define HCR_TIDCP BIT(20)
 #define HCR_TACR BIT(21)
-#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_PTW | HCR_TWI | HCR_TWE | HCR_TSC | \
-		   HCR_TIDCP | HCR_TACR | HCR_HOST_FLAGS)
+#define HCR_TLOR BIT(35)
+#define HCR_APK BIT(40)
+#define HCR_API BIT(41)
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_PTW | HCR_TWI | HCR_TWE | HCR_TID3 | \
+		   HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_TLOR | HCR_HOST_FLAGS)
+/*
+ * With pointer authentication, guests use it directly: its instructions and
+ * key registers do not trap (API, APK), and the keys are switched with the
+ * vCPU. (Without API a kernel that enables PAC would trap on its first
+ * PACIASP.)
+ */
+#define HCR_GUEST_PAUTH (HCR_API | HCR_APK)
 
-/* MDCR_EL2: PMU and debug registers trap to EL2 (and become undefined). */
+/* ID_AA64ISAR1_EL1 APA, API, GPA, GPI and ID_AA64ISAR2_EL1 GPA3, APA3. */
+#define ISAR1_PAUTH_FIELDS ((0xffUL << 4) | (0xffUL << 24))
+#define ISAR2_PAUTH_FIELDS (0xffUL << 8)
+
+/*
+ * MDCR_EL2: PMU registers trap to EL2 and are undefined (the PMU is hidden
+ * from guests); debug registers trap and are emulated (guest_sysreg.c).
+ */
 #define MDCR_TPMCR BIT(5)
 #define MDCR_TPM BIT(6)
 #define MDCR_TDOSA BIT(10)
@@ -67,6 +107,7 @@
 #define PSTATE_EL1H_MASKED 0x3c5UL	/* EL1h, D, A, I, F set */
 
 static bool vhe;
+static bool pauth;
 static uint64_t vtcr;
 static unsigned ipa_bits;
 
@@ -79,6 +120,8 @@ void arch_guest_cpu_init(void)
 	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1f;
 
 	vhe = arch_has_vhe();
+	pauth = (read_sysreg(S3_0_C0_C6_1) & ISAR1_PAUTH_FIELDS) ||
+		(read_sysreg(S3_0_C0_C6_2) & ISAR2_PAUTH_FIELDS);
 	write_sysreg(cnthctl_el2, vhe ? CNTHCTL_EL1PCTEN_VHE : CNTHCTL_EL1PCTEN_NVHE);
 	write_sysreg(mdcr_el2, MDCR_TPMCR | MDCR_TPM | MDCR_TDOSA | MDCR_TDA |
 		     MDCR_TDRA | pmcr_n);
@@ -171,6 +214,34 @@ static void restore_el1(const uint64_t *r)
 	write_sysreg(mdscr_el1, r[EL1_MDSCR]);
 }
 
+static void save_pauth_keys(uint64_t *r)
+{
+	r[EL1_APIAKEYLO] = KEY_READ(APIAKEYLO_EL1);
+	r[EL1_APIAKEYHI] = KEY_READ(APIAKEYHI_EL1);
+	r[EL1_APIBKEYLO] = KEY_READ(APIBKEYLO_EL1);
+	r[EL1_APIBKEYHI] = KEY_READ(APIBKEYHI_EL1);
+	r[EL1_APDAKEYLO] = KEY_READ(APDAKEYLO_EL1);
+	r[EL1_APDAKEYHI] = KEY_READ(APDAKEYHI_EL1);
+	r[EL1_APDBKEYLO] = KEY_READ(APDBKEYLO_EL1);
+	r[EL1_APDBKEYHI] = KEY_READ(APDBKEYHI_EL1);
+	r[EL1_APGAKEYLO] = KEY_READ(APGAKEYLO_EL1);
+	r[EL1_APGAKEYHI] = KEY_READ(APGAKEYHI_EL1);
+}
+
+static void restore_pauth_keys(const uint64_t *r)
+{
+	KEY_WRITE(APIAKEYLO_EL1, r[EL1_APIAKEYLO]);
+	KEY_WRITE(APIAKEYHI_EL1, r[EL1_APIAKEYHI]);
+	KEY_WRITE(APIBKEYLO_EL1, r[EL1_APIBKEYLO]);
+	KEY_WRITE(APIBKEYHI_EL1, r[EL1_APIBKEYHI]);
+	KEY_WRITE(APDAKEYLO_EL1, r[EL1_APDAKEYLO]);
+	KEY_WRITE(APDAKEYHI_EL1, r[EL1_APDAKEYHI]);
+	KEY_WRITE(APDBKEYLO_EL1, r[EL1_APDBKEYLO]);
+	KEY_WRITE(APDBKEYHI_EL1, r[EL1_APDBKEYHI]);
+	KEY_WRITE(APGAKEYLO_EL1, r[EL1_APGAKEYLO]);
+	KEY_WRITE(APGAKEYHI_EL1, r[EL1_APGAKEYHI]);
+}
+
 /* FP/SIMD: q0-q31 and the status/control registers. */
 static void save_fp(struct fpsimd_state *fp)
 {
@@ -227,15 +298,19 @@ void arch_vcpu_load(struct vcpu *v)
 	write_sysreg(vmpidr_el2, v->vmpidr | BIT(31));
 	write_sysreg(cntvoff_el2, d->cntvoff);
 	restore_el1(v->ctx.el1);
+	if (pauth)
+		restore_pauth_keys(v->ctx.el1);
 	restore_fp(&v->ctx.fp);
 	restore_vtimer(&v->ctx.timer);
-	write_sysreg(hcr_el2, HCR_GUEST | (vhe ? HCR_E2H : 0));
+	write_sysreg(hcr_el2, HCR_GUEST | (pauth ? HCR_GUEST_PAUTH : 0) | (vhe ? HCR_E2H : 0));
 	isb();
 }
 
 void arch_vcpu_put(struct vcpu *v)
 {
 	save_el1(v->ctx.el1);
+	if (pauth)
+		save_pauth_keys(v->ctx.el1);
 	save_fp(&v->ctx.fp);
 	save_vtimer(&v->ctx.timer);
 	write_sysreg(hcr_el2, HCR_HOST_FLAGS | (vhe ? HCR_E2H : 0));
