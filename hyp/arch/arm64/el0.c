@@ -318,11 +318,22 @@ uint64_t el0_translate(struct el0_space *s, uint64_t va)
  * anyway (precomputed, where it used to be assembled from ASID and root on
  * every run): the VHE path is no longer than before.
  */
+/*
+ * MDSCR_EL1 is the loaded guest's (core/guest_sysreg.c lets it set SS, KDE,
+ * MDE) and in both regimes it also governs debug exceptions from EL0: a
+ * guest that turned on software step would make an app (maybe another
+ * domain's, run for a timer) take a step exception, i.e. fault. (Today the
+ * OS lock, which guests cannot clear, still masks that; this does not rely
+ * on it.) So it is cleared for the run; the common value 0 costs one read.
+ */
 uint64_t el0_run(struct el0_space *s, struct vcpu_context *ctx)
 {
-	uint64_t ttbr0 = s->ttbr0_el2;
+	uint64_t ttbr0 = s->ttbr0_el2, mdscr = read_sysreg(mdscr_el1), exit;
 
-	if (!ttbr0)
-		return s2_run(s, ctx);
-	return el20_run(ttbr0, ctx);
+	if (mdscr)
+		write_sysreg(mdscr_el1, 0);	/* synchronized by the ERET to EL0 */
+	exit = ttbr0 ? el20_run(ttbr0, ctx) : s2_run(s, ctx);
+	if (mdscr)
+		write_sysreg(mdscr_el1, mdscr);
+	return exit;
 }
