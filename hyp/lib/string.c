@@ -10,8 +10,8 @@
  * renamed elv_*, could have its loops replaced by the host libc's memcpy and
  * end up testing that instead.
  *
- * Word-sized accesses are only made when both pointers are 8-byte aligned,
- * since unaligned ones fault on Device memory (all memory while the MMU is
+ * Word-sized accesses are only made when both pointers are 8-byte (or, in
+ * memcpy, both 4-byte) aligned, since unaligned ones fault on Device memory (all memory while the MMU is
  * off); code running then also needs -mstrict-align so the compiler does
  * not merge the byte loops into unaligned wide accesses itself.
  *
@@ -31,6 +31,9 @@
 typedef uint64_t __attribute__((may_alias)) word_t;
 #define WORD_BYTES sizeof(word_t)
 #define WORD_MASK (WORD_BYTES - 1)
+typedef uint32_t __attribute__((may_alias)) half_t;
+#define HALF_BYTES sizeof(half_t)
+#define HALF_MASK (HALF_BYTES - 1)
 #define ULONG_MAX_VALUE (~0UL)
 
 static bool same_word_offset(const void *a, const void *b)
@@ -43,6 +46,12 @@ static bool word_aligned(const void *p)
 	return ((uintptr_t)p & WORD_MASK) == 0;
 }
 
+/* Both 4-byte aligned after the same number of head bytes (but not 8-). */
+static bool same_half_offset(const void *a, const void *b)
+{
+	return (((uintptr_t)a ^ (uintptr_t)b) & HALF_MASK) == 0;
+}
+
 NO_LIBCALL_LOOPS
 static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 {
@@ -53,6 +62,15 @@ static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 			*(word_t *)(void *)d = *(const word_t *)(const void *)s;
 			d += WORD_BYTES;
 			s += WORD_BYTES;
+		}
+	} else if (same_half_offset(d, s)) {
+		/* e.g. a file 4 bytes off in a cpio archive: 4-byte words, still aligned */
+		for (; n > 0 && ((uintptr_t)d & HALF_MASK); n--)
+			*d++ = *s++;
+		for (; n >= HALF_BYTES; n -= HALF_BYTES) {
+			*(half_t *)(void *)d = *(const half_t *)(const void *)s;
+			d += HALF_BYTES;
+			s += HALF_BYTES;
 		}
 	}
 	for (; n > 0; n--)
