@@ -30,14 +30,18 @@
  *   UART_LINE_MAX bytes are waiting, or when a partial line (a prompt) has
  *   seen no new byte for UART_IDLE_NS (the app timer). '\r' is dropped,
  *   backspace takes back the last byte, a tab becomes a space.
- * - Input: the domain's console input (the manifest's `console`) arrives on
- *   the receive line, up to 8 bytes per event.
+ * - Input: the domain's console input (the manifest's `console`) waits in a
+ *   UART_BACKLOG-byte line buffer (the "wire") and enters the receive FIFO
+ *   as fast as the guest makes room, as a terminal at a real baud rate
+ *   would: pasting more than the FIFO holds loses nothing (only a full
+ *   backlog drops bytes, counted).
  */
 #include "app.h"
 #include "pl011.h"
 
 #define UART_LINE_MAX	160
 #define UART_IDLE_NS	100000000ULL	/* 100 ms */
+#define UART_BACKLOG	256
 
 static struct pl011 uart;
 static bool irq_level;			/* the level the domain's GIC has */
@@ -46,6 +50,11 @@ static char line[UART_LINE_MAX];
 static unsigned int line_len;
 static bool line_grew;			/* bytes came since the timer was armed */
 static bool timer_armed;
+
+/* Console input not yet in the receive FIFO (a ring). */
+static uint8_t backlog[UART_BACKLOG];
+static unsigned int backlog_head, backlog_count;
+static uint64_t backlog_dropped;
 
 /* ---- output -------------------------------------------------------------- */
 
@@ -119,6 +128,22 @@ static void update_irq(void)
 		app_sys_irq_clear((uint32_t)app_device.irq);
 }
 
+/* Move waiting console input into the receive FIFO, as much as it takes. */
+static void feed_receiver(void)
+{
+	unsigned int room = pl011_rx_room(&uart);
+	uint8_t buf[PL011_FIFO_DEPTH];
+	unsigned int n = 0;
+
+	while (n < room && backlog_count) {
+		buf[n++] = backlog[backlog_head];
+		backlog_head = (backlog_head + 1) % UART_BACKLOG;
+		backlog_count--;
+	}
+	if (n)
+		pl011_receive(&uart, buf, n);
+}
+
 /* ---- registers --------------------------------------------------------------- */
 
 static unsigned int reg_offset(uint64_t ipa)
@@ -137,6 +162,8 @@ static uint64_t uart_mmio_read(uint64_t ipa, unsigned int size)
 		value = pl011_read(&uart, off) | (uint64_t)pl011_read(&uart, off + 4) << 32;
 	else
 		value = pl011_read(&uart, off & ~3u) >> ((off & 3) * 8);
+	if (backlog_count)
+		feed_receiver();	/* a read of UARTDR, or the receiver enabled, made room */
 	update_irq();		/* reading UARTDR can clear RX and RT */
 	return value;
 }
@@ -153,6 +180,8 @@ static void uart_mmio_write(uint64_t ipa, unsigned int size, uint64_t value)
 	} else if ((off & 3) == 0) {
 		pl011_write(&uart, off, (uint32_t)value);
 	}
+	if (backlog_count)
+		feed_receiver();	/* the guest may have just enabled the receiver */
 	update_irq();
 }
 
@@ -160,13 +189,17 @@ static void uart_mmio_write(uint64_t ipa, unsigned int size, uint64_t value)
 
 static void uart_input(uint64_t bytes, unsigned int count)
 {
-	uint8_t buf[APP_INPUT_MAX];
-
 	if (count > APP_INPUT_MAX)
 		count = APP_INPUT_MAX;
-	for (unsigned int i = 0; i < count; i++)
-		buf[i] = (uint8_t)(bytes >> (8 * i));
-	pl011_receive(&uart, buf, count);
+	for (unsigned int i = 0; i < count; i++) {
+		if (backlog_count == UART_BACKLOG) {
+			backlog_dropped++;
+			continue;
+		}
+		backlog[(backlog_head + backlog_count) % UART_BACKLOG] = (uint8_t)(bytes >> (8 * i));
+		backlog_count++;
+	}
+	feed_receiver();
 	update_irq();
 }
 
@@ -195,14 +228,16 @@ static int64_t uart_reset(uint64_t reason, uint64_t domain_id)
 		flush_line();
 	if (reason == APP_RESET_DOMAIN)
 		app_log("pl011: reset with the domain: %llu bytes out, %llu in, "
-			"%llu lost to overruns, %llu while disabled",
+			"%llu lost to overruns, %llu while disabled, %llu beyond the backlog",
 			(unsigned long long)uart.tx_bytes, (unsigned long long)uart.rx_bytes,
-			(unsigned long long)uart.rx_overruns, (unsigned long long)uart.rx_dropped);
+			(unsigned long long)uart.rx_overruns, (unsigned long long)uart.rx_dropped,
+			(unsigned long long)backlog_dropped);
 	else
 		app_log("pl011: reset after a fault");
 	pl011_reset(&uart);
 	irq_level = false;
 	timer_armed = false;
+	backlog_head = backlog_count = 0;
 	line_grew = false;
 	return 0;
 }

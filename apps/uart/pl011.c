@@ -163,6 +163,13 @@ unsigned int pl011_receive(struct pl011 *u, const uint8_t *bytes, unsigned int c
 	return accepted;
 }
 
+unsigned int pl011_rx_room(const struct pl011 *u)
+{
+	if (!receiver_enabled(u) || u->rx_count >= fifo_depth(u))
+		return 0;
+	return fifo_depth(u) - u->rx_count;
+}
+
 static uint32_t read_flags(const struct pl011 *u)
 {
 	uint32_t fr = PL011_FR_TXFE | PL011_FR_CTS | PL011_FR_DSR | PL011_FR_DCD;

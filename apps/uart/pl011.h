@@ -97,6 +97,9 @@ void pl011_write(struct pl011 *u, unsigned int offset, uint32_t value);
  */
 unsigned int pl011_receive(struct pl011 *u, const uint8_t *bytes, unsigned int count);
 
+/* How many bytes the receive FIFO takes now without overrun (0: receiver off or full). */
+unsigned int pl011_rx_room(const struct pl011 *u);
+
 /* The level of the combined interrupt output UARTINTR. */
 bool pl011_irq_level(const struct pl011 *u);
 
