@@ -39,6 +39,7 @@ UNIT_HYP_SRCS += hyp/arch/arm64/pgtable.c
 UNIT_HYP_SRCS += hyp/core/vgic.c hyp/core/vgic_mmio.c hyp/core/vgic_lr.c
 UNIT_HYP_SRCS += hyp/lib/elf.c
 UNIT_HYP_SRCS += hyp/core/app_check.c
+UNIT_HYP_SRCS += hyp/arch/arm64/guest_idregs.c
 UNIT_TEST_SRCS := $(wildcard $(UNIT_DIR)/*.c)
 UNIT_STRING_OBJ := $(UNIT_OBJ)/hyp/lib/string-prefixed.o
 UNIT_OBJS := $(patsubst %.c,$(UNIT_OBJ)/%.o,$(UNIT_HYP_SRCS) $(UNIT_TEST_SRCS))
