@@ -7,6 +7,8 @@
 #                            (its vmlinuz is an uncompressed arm64 Image)
 #   OUT/initramfs.cpio.gz    busybox-static + our /init (linux/init), see
 #                            linux/mkcpio.py for the archive's contents
+#   OUT/modules/             virtio_mmio.ko, virtio_blk.ko, virtio-rng.ko from
+#                            the kernel package (also put in the initramfs)
 #   OUT/VERSION              which packages they came from
 #
 # The packages are downloaded once into CACHE/linux/ with apt's own client
@@ -134,7 +136,15 @@ fetch
 fresh "$OUT/Image" "$kernel_deb" || extract "$kernel_deb" './boot/vmlinuz-*' "$OUT/Image"
 check_image "$OUT/Image"
 fresh "$OUT/busybox" "$busybox_deb" || extract "$busybox_deb" './bin/busybox' "$OUT/busybox"
-python3 "$SRC/mkcpio.py" "$SRC" "$OUT/busybox" "$OUT/initramfs.cpio.gz"
+# The virtio modules /init loads under elvisor.virtio=1 (linux/init): Debian
+# builds them as modules (uncompressed .ko, no dependencies beyond the
+# kernel's built-in virtio core and hw_random).
+mkdir -p "$OUT/modules"
+for mod in drivers/virtio/virtio_mmio drivers/block/virtio_blk drivers/char/hw_random/virtio-rng; do
+	dest=$OUT/modules/$(basename "$mod").ko
+	fresh "$dest" "$kernel_deb" || extract "$kernel_deb" "./lib/modules/*/kernel/$mod.ko" "$dest"
+done
+python3 "$SRC/mkcpio.py" "$SRC" "$OUT/busybox" "$OUT/initramfs.cpio.gz" "$OUT/modules"
 {
 	echo "kernel: $(basename "$kernel_deb")"
 	echo "busybox: $(basename "$busybox_deb")"
