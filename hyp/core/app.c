@@ -158,15 +158,20 @@ void app_device_args(const struct app *a, uint64_t out[4])
 	out[3] = a->cfg->nirqs ? a->cfg->irqs[0] : 0;
 }
 
-void app_refused(struct app *a, int64_t code, const char *which)
+void app_refused_locked(struct app *a, int64_t code, const char *which)
 {
-	spin_lock(&a->lock);
 	a->disabled = true;
 	a->stats.faults[APP_FAULT_REFUSED]++;
 	app_release_resources(a);
-	spin_unlock(&a->lock);
 	printk("elvisor: app %s/%s fault: INIT refused (%s returned %ld); app disabled\n",
 	       a->dom->name, a->cfg->name, which, (long)code);
+}
+
+void app_refused(struct app *a, int64_t code, const char *which)
+{
+	spin_lock(&a->lock);
+	app_refused_locked(a, code, which);
+	spin_unlock(&a->lock);
 }
 
 /* INIT: a refusal (negative result) disables the app; a fault follows its policy. */

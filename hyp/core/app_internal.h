@@ -120,6 +120,8 @@ void app_device_args(const struct app *a, uint64_t out[4]);
 
 /* Disable an app whose INIT or RESET handler returned code < 0 (a->lock not held). */
 void app_refused(struct app *a, int64_t code, const char *which);
+/* The same with a->lock already held (the reset that follows a fault). */
+void app_refused_locked(struct app *a, int64_t code, const char *which);
 
 /* Register the app's MMIO range with its domain (core/app_device.c). */
 int app_register_mmio(struct app *a);

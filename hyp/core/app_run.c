@@ -201,11 +201,7 @@ __attribute__((noinline)) static void reset_after_fault(struct app *a)
 		       a->dom->name, a->cfg->name, a->fault_text);
 		app_release_resources(a);
 	} else if ((int64_t)a->ctx.gprs.x[0] < 0) {
-		a->disabled = true;
-		a->stats.faults[APP_FAULT_REFUSED]++;
-		app_release_resources(a);
-		printk("elvisor: app %s/%s fault: INIT refused (its reset handler returned %ld); "
-		       "app disabled\n", a->dom->name, a->cfg->name, (long)(int64_t)a->ctx.gprs.x[0]);
+		app_refused_locked(a, (int64_t)a->ctx.gprs.x[0], "its reset handler");
 	}
 }
 
