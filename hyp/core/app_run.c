@@ -251,8 +251,8 @@ deliver_locked(struct app *a, struct vcpu *v, uint64_t ev,
 	unsigned ran;
 
 	if (!a->disabled) {
-		/* The budget counts from the trap: a wait for the app is not its fault, but rare. */
-		ran = run_event(a, ev, queued);
+		/* The budget counts from entry: waiting for a busy app is not this app's fault. */
+		ran = run_event(a, ev, timer_now());
 		if (ran == APP_RAN_OK) {
 			results[0] = a->ctx.gprs.x[0];
 			results[1] = a->ctx.gprs.x[1];
