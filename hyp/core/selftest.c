@@ -327,7 +327,7 @@ static const uint32_t el0_code[] = {
 #define EL0_REGS 0x24
 #define EL0_FLAGS 0x34
 #define EL0_COUNTDOWN 0x44
-#define COUNTDOWN_LOOPS 3000000UL	/* several ms under TCG: interrupts arrive meanwhile */
+#define COUNTDOWN_LOOPS 30000000UL	/* tens of ms under TCG: interrupts arrive meanwhile */
 #define COUNTDOWN_TICK_US 200
 #define PSTATE_PAN (1UL << 22)
 
