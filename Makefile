@@ -2,8 +2,9 @@
 #   make                  build the hypervisor (gcc) into build/gcc/elvisor.bin,
 #                         and the test guests into build/gcc/guests/
 #   make TOOLCHAIN=clang  the same with clang/lld into build/clang/
-#   make run              boot it in QEMU with the demo manifest and a console
-#   make run MANIFEST=configs/foo.dts   ... with your own manifest
+#   make run              boot it in QEMU with a console: the Linux demo
+#                         (configs/linux.dts: Debian's Linux and a bare-metal domain)
+#   make run MANIFEST=configs/demo.dts  the bare-metal demo; or your own manifest
 #   make test             every test: host unit tests and QEMU scenarios, gcc and clang
 #   make clean
 # `run` and `test` install what is missing first (scripts/deps.sh).
@@ -42,7 +43,7 @@ HYP_SRCS := $(wildcard hyp/arch/arm64/*.c hyp/arch/arm64/*.S hyp/core/*.c \
 HYP_OBJS := $(patsubst %,$(OUT)/%.o,$(HYP_SRCS))
 
 .PHONY: all deps run test clean unit-tests guests
-all: $(OUT)/elvisor.bin guests apps
+all: $(OUT)/elvisor.bin guests apps stubs
 
 $(LIBFDT_A):
 	sh scripts/deps.sh $(CACHE)
@@ -83,18 +84,20 @@ $(OUT)/elvisor.bin: $(OUT)/elvisor.elf
 include tests/unit/unit.mk
 include guests/guests.mk
 include apps/apps.mk
+include stubdom/stubdom.mk
 
 # --- the boot archive: a manifest and the images it names -------------------
 # Files the manifest names are looked up in its own directory, then in
 # IMAGE_DIRS (yours), then among the test guests, then among the apps.
-MANIFEST ?= configs/demo.dts
+# The default: the Linux demo (docs/linux.md); configs/demo.dts is the bare-metal one.
+MANIFEST ?= configs/linux.dts
 IMAGE_DIRS ?=
 RUN_INITRD := $(OUT)/initrd-$(notdir $(basename $(MANIFEST))).cpio
 
-$(RUN_INITRD): $(MANIFEST) scripts/mkinitrd.sh guests apps FORCE
+$(RUN_INITRD): $(MANIFEST) scripts/mkinitrd.sh guests apps stubs FORCE
 	$(call say,CPIO,$@)
 	$(Q)sh scripts/mkinitrd.sh $(MANIFEST) $@ $(dir $(MANIFEST)) $(IMAGE_DIRS) $(GUESTS_OUT) \
-		$(APPS_OUT)
+		$(APPS_OUT) $(STUB_OUT)
 
 FORCE:
 
@@ -134,7 +137,7 @@ bench: deps
 # Debian's arm64 kernel and busybox-static, downloaded once into
 # $(CACHE)/linux by scripts/linux.sh, and our initramfs (linux/init):
 # build/linux/Image and build/linux/initramfs.cpio.gz. `make test` needs them
-# for the linux-* scenarios; `make run MANIFEST=configs/linux.dts` boots them.
+# for the linux-* and demo-linux scenarios; `make run` (configs/linux.dts) boots them.
 LINUX_OUT := $(BUILD)/linux
 LINUX_FILES := $(LINUX_OUT)/Image $(LINUX_OUT)/initramfs.cpio.gz
 .PHONY: linux

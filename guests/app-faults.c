@@ -42,13 +42,38 @@
  *  5. no word of our free RAM holds the app's poison value.
  * The victim domain (guests/app-victim.c) checks its own RAM meanwhile.
  *
+ * With faults.stub=1 the devices are stub domains (elvisor,stubdom:
+ * faulty-stub.bin, docs/stubdom.md) and both suites run as above, with
+ * these differences, each where the two models differ:
+ *  - "store to text" and "jump into data" are left out: a stub runs with
+ *    its MMU off (HCR_EL2.DC), so it has no page protections of its own;
+ *  - the garbage completion is a fault kind (FAULTY_CMD_BAD_COMPLETE: the
+ *    stub completes a request that is not the oldest outstanding), and
+ *    hypercalls a stub domain has no service for (PSCI, the guest
+ *    hypercalls, a device's SiP range, by HVC and SMC) return
+ *    NOT_SUPPORTED and are no fault;
+ *  - raw addresses are IPAs of the stub domain (its MMU is off: VA = IPA),
+ *    so the physical addresses of other domains and of the hypervisor are
+ *    reached, if at all, as IPAs outside its RAM; its own RAM and its ring
+ *    are the controls (readable), and a store to its ring is a fault.
+ * The time a vCPU waits for a stub domain is charged to it as app time
+ * (core/vcpu.c), so the loop's budget check is the same.
+ *
  * bootargs: faults.delay_ms (default 0): sleep before starting, so that the
- * victim has filled its RAM first (the scenarios check the order).
+ * victim has filled its RAM first (the scenarios check the order);
+ * faults.stub (default 0): the devices are stub domains; faults.budget_us
+ * (default 2000, isolation 10000): the instances' budget-us;
+ * faults.disable (default 0): only off's disable policy, then a pause of
+ * faults.linger_ms (default 0) in which the scenario lists the domains and
+ * devices at the console, then the policy again.
  */
 #include "guest.h"
 #include "mmio.h"
 #include "../apps/faulty/faulty.h"
 #include "abi/app.h"
+#include "abi/stubdom.h"
+#include "abi/hypercall.h"
+#include "abi/psci.h"
 #include "lib/format.h"
 
 #define DFSC_SYNC_EXTERNAL 0x10
@@ -62,10 +87,17 @@ struct instance {
 	uint64_t budget_us;		/* budget-us */
 };
 
-static const struct instance inst_rst = { "rst", 0x0a000000, FAULTY_FID_BASE, false, 2000 };
-static const struct instance inst_abt = { "abt", 0x0a001000, FAULTY_FID_BASE + 0x100, true, 2000 };
-static const struct instance inst_off = { "off", 0x0a002000, FAULTY_FID_BASE + 0x200, false, 2000 };
-static const struct instance inst_iso = { "iso", 0x0a000000, FAULTY_FID_BASE, false, 10000 };
+/* budget_us is the manifest's (faults.budget_us when it is not the default). */
+static struct instance inst_rst = { "rst", 0x0a000000, FAULTY_FID_BASE, false, 2000 };
+static struct instance inst_abt = { "abt", 0x0a001000, FAULTY_FID_BASE + 0x100, true, 2000 };
+static struct instance inst_off = { "off", 0x0a002000, FAULTY_FID_BASE + 0x200, false, 2000 };
+static struct instance inst_iso = { "iso", 0x0a000000, FAULTY_FID_BASE, false, 10000 };
+
+/* The devices are stub domains (faults.stub=1), not EL0 apps. */
+static bool stub_mode;
+
+/* A request seq no stub is ever serving when the guest asks for a garbage completion. */
+#define BAD_SEQ 0xbad5e9UL
 
 static uint64_t reg_read(const struct instance *in, uint64_t off)
 {
@@ -199,22 +231,30 @@ static void command_faults(const struct instance *in, unsigned cmd, uint64_t arg
 
 /* ---- suite "faults" ------------------------------------------------------- */
 
+/* Which model a fault kind applies to (see the differences at the top). */
+#define FOR_APP 1u
+#define FOR_STUB 2u
+
 static const struct {
 	unsigned cmd;
 	const char *name;
+	unsigned models;
+	uint64_t arg;		/* FAULTY_REG_ARG for the command */
 } fault_kinds[] = {
-	{ FAULTY_CMD_LOOP, "budget overrun" },
-	{ FAULTY_CMD_NULL_READ, "NULL load" },
-	{ FAULTY_CMD_NULL_WRITE, "NULL store" },
-	{ FAULTY_CMD_STACK, "stack overflow" },
-	{ FAULTY_CMD_FP, "FP instruction" },
-	{ FAULTY_CMD_UNDEF, "undefined instruction" },
-	{ FAULTY_CMD_SYSCALL_NR, "unknown syscall" },
-	{ FAULTY_CMD_LOG_LONG, "LOG too long" },
-	{ FAULTY_CMD_LOG_POINTER, "LOG of hypervisor memory" },
-	{ FAULTY_CMD_PANIC, "PANIC" },
-	{ FAULTY_CMD_WRITE_TEXT, "store to text" },
-	{ FAULTY_CMD_EXEC_DATA, "jump into data" },
+	{ FAULTY_CMD_LOOP, "budget overrun", FOR_APP | FOR_STUB, 0 },
+	{ FAULTY_CMD_NULL_READ, "NULL load", FOR_APP | FOR_STUB, 0 },
+	{ FAULTY_CMD_NULL_WRITE, "NULL store", FOR_APP | FOR_STUB, 0 },
+	{ FAULTY_CMD_STACK, "stack overflow", FOR_APP | FOR_STUB, 0 },
+	{ FAULTY_CMD_FP, "FP instruction", FOR_APP | FOR_STUB, 0 },
+	{ FAULTY_CMD_UNDEF, "undefined instruction", FOR_APP | FOR_STUB, 0 },
+	{ FAULTY_CMD_SYSCALL_NR, "unknown syscall", FOR_APP | FOR_STUB, 0 },
+	{ FAULTY_CMD_LOG_LONG, "LOG too long", FOR_APP | FOR_STUB, 0 },
+	{ FAULTY_CMD_LOG_POINTER, "LOG of hypervisor memory", FOR_APP | FOR_STUB, 0 },
+	{ FAULTY_CMD_BAD_COMPLETE, "garbage completion", FOR_STUB, BAD_SEQ },
+	{ FAULTY_CMD_PANIC, "PANIC", FOR_APP | FOR_STUB, 0 },
+	/* With its MMU off a stub has no page protections: app only. */
+	{ FAULTY_CMD_WRITE_TEXT, "store to text", FOR_APP, 0 },
+	{ FAULTY_CMD_EXEC_DATA, "jump into data", FOR_APP, 0 },
 };
 
 static void check_healthy(const struct instance *in)
@@ -245,41 +285,74 @@ static uint64_t app_ns(void)
 	return res.a2;
 }
 
+/* us this vCPU waited for the answer to command cmd, which faults. */
+static uint64_t timed_fault(const struct instance *in, unsigned cmd, enum trigger how,
+			    const char *what)
+{
+	uint64_t start = timer_now();
+
+	fault_by(in, cmd, how, what);
+	return ticks_to_us(timer_now() - start);
+}
+
 /*
  * A loop is stopped once its budget is used up: not before, and not much
  * later. By the app time charged to this vCPU: the elapsed time may include
- * another domain's turn on a shared pCPU.
+ * another domain's turn on a shared pCPU. An app's reset is cheap, so the
+ * answer comes within twice the budget plus 1 ms. A stub domain's restart
+ * is a domain reload (its RAM zeroed, its image loaded), which the answered
+ * vCPU may wait behind on its pCPU: the reference is a crash (a NULL load,
+ * answered at once and restarted the same way), and the loop must be
+ * answered within the budget plus that crash's time plus 1 ms.
  */
 static void loop_stopped_in_time(const struct instance *in, enum trigger how, const char *what)
 {
-	uint64_t start = timer_now(), before = app_ns(), us, app_us;
+	uint64_t crash_us = 0, start, before, us, app_us, most;
 
+	if (stub_mode) {
+		crash_us = timed_fault(in, FAULTY_CMD_NULL_READ, how, what);
+		dirty(in);
+	}
+	start = timer_now();
+	before = app_ns();
 	fault_by(in, FAULTY_CMD_LOOP, how, what);
 	app_us = (app_ns() - before) / 1000;
 	us = ticks_to_us(timer_now() - start);
+	most = stub_mode ? in->budget_us + crash_us + 1000 : 2 * in->budget_us + 1000;
+	if (stub_mode)
+		printf("%s: answered after %lu us, %lu us of it in the app (a crash: %lu us)\n",
+		       what, us, app_us, crash_us);
 	CHECK(us >= in->budget_us, "%s: over after %lu us, the budget is %lu us", what, us,
 	      in->budget_us);
-	CHECK(app_us >= in->budget_us && app_us <= 2 * in->budget_us + 1000,
-	      "%s: %lu us in the app, the budget is %lu us", what, app_us, in->budget_us);
+	CHECK(app_us >= in->budget_us && app_us <= most,
+	      "%s: %lu us in the app, the budget is %lu us (at most %lu us expected)", what,
+	      app_us, in->budget_us, most);
 }
 
 /* Every fault kind, by read, write and call; the app recovers each time. */
 static void fault_each_kind(const struct instance *in)
 {
 	static const enum trigger hows[] = { BY_READ, BY_WRITE, BY_HVC };
+	unsigned model = stub_mode ? FOR_STUB : FOR_APP, kinds = 0, last = 0;
 	char what[80];
 
+	for (unsigned k = 0; k < ARRAY_SIZE(fault_kinds); k++)
+		if (fault_kinds[k].models & model)
+			last = k;
 	for (unsigned k = 0; k < ARRAY_SIZE(fault_kinds); k++) {
+		if (!(fault_kinds[k].models & model))
+			continue;
+		kinds++;
 		/* Shows where it stopped, should a fault hang. */
 		printf("%s: %s\n", in->name, fault_kinds[k].name);
 		for (unsigned h = 0; h < ARRAY_SIZE(hows); h++) {
 			/* The SMC conduit once per instance, for the last kind. */
-			enum trigger how = hows[h] == BY_HVC && k == ARRAY_SIZE(fault_kinds) - 1
-						   ? BY_SMC : hows[h];
+			enum trigger how = hows[h] == BY_HVC && k == last ? BY_SMC : hows[h];
 
 			format(what, sizeof(what), "%s: %s by %s", in->name, fault_kinds[k].name,
 			       trigger_name[how]);
 			dirty(in);
+			reg_write(in, FAULTY_REG_ARG, fault_kinds[k].arg);
 			if (fault_kinds[k].cmd == FAULTY_CMD_LOOP)
 				loop_stopped_in_time(in, how, what);
 			else
@@ -288,7 +361,7 @@ static void fault_each_kind(const struct instance *in)
 		}
 	}
 	printf("%s: %u fault kinds by read, write and call: answered and recovered\n", in->name,
-	       (unsigned)ARRAY_SIZE(fault_kinds));
+	       kinds);
 }
 
 /* A fault reset deasserts the lines the app had raised. */
@@ -330,11 +403,67 @@ static void disable_policy(const struct instance *in)
 	}
 }
 
+/*
+ * Hypercalls a stub domain has no service for: each returns NOT_SUPPORTED
+ * and is no fault (the stub keeps its state), SYSTEM_OFF and SYSTEM_RESET
+ * included (the scenario forbids the stub domain's "system off"/"reset"),
+ * and the ID of a device's own call range reaches no device from there.
+ */
+static void stub_unknown_calls(const struct instance *in)
+{
+	static const struct {
+		unsigned cmd;
+		uint32_t fid;
+	} calls[] = {
+		{ FAULTY_CMD_STUB_HVC, STUB_HVC_SYSCALL + 1 },
+		{ FAULTY_CMD_STUB_HVC, ELVISOR_HVC_CONSOLE_WRITE },
+		{ FAULTY_CMD_STUB_HVC, ELVISOR_HVC_VCPU_TIMES },
+		{ FAULTY_CMD_STUB_HVC, PSCI_VERSION },
+		{ FAULTY_CMD_STUB_HVC, PSCI_CPU_ON_64 },
+		{ FAULTY_CMD_STUB_HVC, PSCI_SYSTEM_OFF },
+		{ FAULTY_CMD_STUB_HVC, PSCI_SYSTEM_RESET },
+		{ FAULTY_CMD_STUB_HVC, FAULTY_FID_BASE + FAULTY_CMD_NOP },
+		{ FAULTY_CMD_STUB_HVC, 0xffffffffu },
+		{ FAULTY_CMD_STUB_SMC, PSCI_VERSION },
+		{ FAULTY_CMD_STUB_SMC, PSCI_SYSTEM_OFF },
+		{ FAULTY_CMD_STUB_SMC, FAULTY_FID_BASE + FAULTY_CMD_NOP },
+	};
+	uint64_t r;
+
+	dirty(in);
+	for (unsigned i = 0; i < ARRAY_SIZE(calls); i++) {
+		r = command(in, calls[i].cmd, calls[i].fid);
+		CHECK(r == SMCCC_NOT_SUPPORTED_U64, "%s: %s %#x from the stub domain returned %#lx",
+		      in->name, calls[i].cmd == FAULTY_CMD_STUB_HVC ? "HVC" : "SMC", calls[i].fid,
+		      r);
+	}
+	still_dirty(in, "hypercalls without a service");
+	serves(in, "after hypercalls without a service");
+	printf("%s: %u hypercalls without a service returned NOT_SUPPORTED\n", in->name,
+	       (unsigned)ARRAY_SIZE(calls));
+}
+
+/*
+ * Suite "disable" (faults.disable=1): off alone, its disable policy, then
+ * a pause of faults.linger_ms for the scenario to list the stopped stub
+ * domain at the console while this domain and the victim still run.
+ */
+static void suite_disable(void)
+{
+	check_healthy(&inst_off);
+	disable_policy(&inst_off);
+	printf("off: disabled; the console may list it now\n");
+	sleep_us(bootarg_uint_or("faults.linger_ms", 0) * 1000);
+	disable_policy(&inst_off);
+}
+
 static void suite_faults(void)
 {
 	check_healthy(&inst_rst);
 	check_healthy(&inst_abt);
 	check_healthy(&inst_off);
+	if (stub_mode)
+		stub_unknown_calls(&inst_rst);
 	fault_each_kind(&inst_rst);
 	fault_each_kind(&inst_abt);
 	reset_clears_irq(&inst_rst, 34);
@@ -359,12 +488,54 @@ static void raw_access(const struct instance *in, uint64_t va, const char *what)
 	command_faults(in, FAULTY_CMD_RAW_WRITE, va, text);
 }
 
+struct raw_target {
+	uint64_t va;
+	const char *what;
+};
+
+/*
+ * A stub domain's MMU is off, so its addresses are IPAs: the hypervisor's
+ * and the other domains' physical RAM is out of reach unless its stage 2
+ * maps it, and it maps only its own RAM (4 MiB at 0x40000000), its ring,
+ * the guest window and its file. Each address below is outside those.
+ */
+static const struct raw_target stub_targets[] = {
+	{ 0xffff000040000000UL, "hypervisor: linear map of RAM" },
+	{ FAULTY_HYP_VA, "hypervisor: text" },
+	{ 0xfffffffffffff000UL, "top page" },
+	/* Physical addresses of the boot log's domains (today's allocator). */
+	{ 0x40200000UL + 0x400000, "physical: the attacker's RAM, past the stub's own 4 MiB" },
+	{ 0x40c00000UL, "physical: its own RAM's page, as an IPA" },
+	{ 0x41200000UL, "physical: the victim's RAM" },
+	{ 0x41c00000UL, "physical: the victim's stub domain's RAM" },
+	{ 0x48000000UL, "physical RAM +128 MiB" },
+	{ 0x5ff00000UL, "physical RAM end" },
+	{ 0x08000000UL, "physical: GIC distributor" },
+	{ 0x080a0000UL, "physical: GIC redistributors" },
+	{ 0x09000000UL, "physical: UART" },
+	{ 0x0a000000UL, "the device it serves, at its IPA" },
+	{ 0x3ffff000UL, "the page below its RAM" },
+	{ 0x40400000UL, "the page after its RAM" },
+	{ STUB_RING_IPA + 0x1000, "the page after its ring" },
+	{ APP_FILE_BASE, "its file window (no file)" },
+};
+
+/* A stub's ring is read-only to it: a load is no fault, a store is one. */
+static void stub_ring(const struct instance *in)
+{
+	uint64_t v;
+
+	dirty(in);
+	v = command(in, FAULTY_CMD_RAW_READ, STUB_RING_IPA + 8);
+	CHECK(v == STUB_ABI_VERSION, "the stub read ABI version %lu from its ring", v);
+	still_dirty(in, "load from its ring");
+	command_faults(in, FAULTY_CMD_RAW_WRITE, STUB_RING_IPA, "store to its ring");
+	command_faults(in, FAULTY_CMD_RAW_WRITE, STUB_RING_IPA + 8, "store to its ring's version");
+}
+
 static void raw_addresses(const struct instance *in)
 {
-	static const struct {
-		uint64_t va;
-		const char *what;
-	} targets[] = {
+	static const struct raw_target app_targets[] = {
 		{ 0xffff000040000000UL, "hypervisor: linear map of RAM" },
 		{ FAULTY_HYP_VA, "hypervisor: text" },
 		{ 0xffff000048000000UL, "hypervisor: linear map, +128 MiB" },
@@ -384,16 +555,20 @@ static void raw_addresses(const struct instance *in)
 		{ 0x7ffef000UL, "below the stack" },
 		{ 0x80000000UL, "above the stack" },
 	};
+	const struct raw_target *targets = stub_mode ? stub_targets : app_targets;
+	unsigned n = stub_mode ? ARRAY_SIZE(stub_targets) : ARRAY_SIZE(app_targets);
 	uint64_t v;
 
-	for (unsigned i = 0; i < ARRAY_SIZE(targets); i++)
+	for (unsigned i = 0; i < n; i++)
 		raw_access(in, targets[i].va, targets[i].what);
-	/* The control: the app's own image is readable. */
+	/* The control: the app's own image is readable (a stub's is at its RAM's base + 0x80000). */
 	dirty(in);
-	v = command(in, FAULTY_CMD_RAW_READ, APP_IMAGE_VA_MIN);
+	v = command(in, FAULTY_CMD_RAW_READ, stub_mode ? 0x40080000UL : APP_IMAGE_VA_MIN);
 	CHECK(v != 0, "load from the app's own text gave 0");
 	still_dirty(in, "load from its own text");
-	printf("iso: %u raw addresses refused (load and store)\n", (unsigned)ARRAY_SIZE(targets));
+	if (stub_mode)
+		stub_ring(in);
+	printf("iso: %u raw addresses refused (load and store)\n", n);
 }
 
 static void map_outside(const struct instance *in, uint64_t ram_top)
@@ -512,6 +687,10 @@ void guest_main(void)
 	bool isolation = bootarg_uint_or("faults.isolation", 0) != 0;
 	uint64_t start;
 
+	stub_mode = bootarg_uint_or("faults.stub", 0) != 0;
+	inst_rst.budget_us = inst_abt.budget_us = inst_off.budget_us =
+		bootarg_uint_or("faults.budget_us", 2000);
+	inst_iso.budget_us = bootarg_uint_or("faults.budget_us", 10000);
 	test_init(isolation ? "app-isolation" : "app-faults");
 	gic_init();
 	/* Give the victim domain time to fill its RAM before anything happens. */
@@ -520,6 +699,8 @@ void guest_main(void)
 	start = timer_now();
 	if (isolation)
 		suite_isolation();
+	else if (bootarg_uint_or("faults.disable", 0))
+		suite_disable();
 	else
 		suite_faults();
 	printf("%s suite done in %lu ms\n", isolation ? "isolation" : "faults",

@@ -8,7 +8,10 @@
  *                   (hyp/core/testdev.c, manifest `bench-device;`);
  *   mmio-app-read/-write   the same access to the same device semantics,
  *                   served by the EL0 app apps/bench-app;
- *   call-app-hvc/-smc      an SMCCC call the app answers at once.
+ *   call-app-hvc/-smc      an SMCCC call the app answers at once;
+ *   mmio-stub-read/-write  the same device again, the same app source run
+ *                   by a stub domain (stubdom/) on this vCPU's pCPU;
+ *   mmio-stub-remote-read/-write   ... by a stub domain on another pCPU.
  *
  * The clock. Under QEMU with `-icount shift=0` every instruction (at any
  * exception level, on any CPU) advances virtual time by exactly 1 ns, so
@@ -57,6 +60,8 @@
 /* The devices and calls, as the manifests in configs/bench set them up. */
 #define HYPDEV_BASE 0x0b000000UL	/* GUEST_BENCH_DEVICE_BASE (core/manifest.h) */
 #define APPDEV_BASE 0x0b010000UL	/* the bench app's mmio */
+#define STUBDEV_BASE 0x0b020000UL	/* the same app source in a stub domain on our pCPU */
+#define STUBDEV_REMOTE_BASE 0x0b030000UL	/* ... and in one on another pCPU */
 #define APP_CALL_FID 0xc3000000UL	/* in the bench app's calls range */
 #define NULL_HVC_FID ELVISOR_HVC_BASE	/* assigned to nothing: NOT_SUPPORTED */
 #define DEV_REGS 16			/* TESTDEV_REGS = the app's BENCH_REGS */
@@ -332,6 +337,10 @@ static const struct path paths[] = {
 	{ "mmio-app-write", OP_STR, APPDEV_BASE, 0x5a5a5a5a5a5a5a5aUL },
 	{ "call-app-hvc", OP_HVC, APP_CALL_FID, 0 },
 	{ "call-app-smc", OP_SMC, APP_CALL_FID, 0 },
+	{ "mmio-stub-read", OP_LDR, STUBDEV_BASE, 0 },
+	{ "mmio-stub-write", OP_STR, STUBDEV_BASE, 0x5a5a5a5a5a5a5a5aUL },
+	{ "mmio-stub-remote-read", OP_LDR, STUBDEV_REMOTE_BASE, 0 },
+	{ "mmio-stub-remote-write", OP_STR, STUBDEV_REMOTE_BASE, 0x5a5a5a5a5a5a5a5aUL },
 };
 
 static uint64_t samples[BENCH_MAX_SAMPLES];
@@ -491,6 +500,9 @@ static void round_trips(void)
 		test_fatal("bench.iterations=%lu: must be 1..%u", n, BENCH_MAX_SAMPLES);
 	check_device("hypervisor test device", HYPDEV_BASE, "bench-device;");
 	check_device("bench app", APPDEV_BASE, "an app node, image bench-app.elf");
+	check_device("bench stub domain", STUBDEV_BASE, "a stubdom node, image bench-app-stub.bin");
+	check_device("remote bench stub domain", STUBDEV_REMOTE_BASE,
+		     "a stubdom node, image bench-app-stub.bin, on another pCPU");
 	check_calls();
 
 	if (pmu_start(PMU))

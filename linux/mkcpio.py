@@ -13,7 +13,8 @@ Contents (everything else busybox makes at boot, see linux/init):
     /bin /sbin /usr/bin /usr/sbin /dev /proc /sys /tmp /root   directories
     /lib/modules/     with MODULES (a directory): its virtio_mmio.ko,
                       virtio_blk.ko and virtio-rng.ko (Debian's, uncompressed),
-                      which /init loads under elvisor.virtio=1
+                      which /init loads under elvisor.virtio=1 and, before the
+                      shell, when the device tree has virtio-mmio nodes
     /etc/elvisor-virtio.md5   the md5 sums /init expects from the virtio-blk
                       test disk (scripts/mkdisk.sh), as shell assignments
 

@@ -76,7 +76,10 @@ CONFIGS = [
 ]
 
 # What the benchmark needs from the gcc build.
-NEEDED_IMAGES = ["elvisor.bin", "guests/bench.bin", "guests/cpu-bound.bin", "apps/bench-app.elf"]
+NEEDED_IMAGES = ["elvisor.bin", "guests/bench.bin", "guests/cpu-bound.bin", "apps/bench-app.elf",
+                 "stubdom/bench-app-stub.bin"]
+# Where mkinitrd.sh looks for the images a manifest names.
+IMAGE_DIRS = ("guests", "apps", "stubdom")
 
 # Issue 7's reference numbers for Xen 4.17 (instructions, ranges as given).
 XEN = {"hypercall": (370, 420), "emulated MMIO": (600, 620),
@@ -278,7 +281,8 @@ def parse_guest(lines):
 def run_config(args, config, run, initrds):
     cid, cpu, vhe, manifest, _ = config
     log = os.path.join(args.out, "logs", "run%d-%s.log" % (run, cid))
-    argv = machine(cpu, 1, icount=True) + ["-kernel", args.image("elvisor.bin"),
+    # Two pCPUs: the remote stub domain's (bench.dtsi); the guest and the rest are on pCPU 0.
+    argv = machine(cpu, 2, icount=True) + ["-kernel", args.image("elvisor.bin"),
                                            "-append", "", "-initrd", initrds[manifest]]
     stop = re.compile(r"\[bench\] TEST (PASS|FAIL)|elvisor: FATAL")
     lines, _, reason = run_until(argv, stop, BENCH_TIMEOUT, log)
@@ -298,7 +302,7 @@ def run_config(args, config, run, initrds):
 
 
 def run_deterministic(args):
-    dirs = [os.path.join(args.build, args.toolchain, d) for d in ("guests", "apps")]
+    dirs = [os.path.join(args.build, args.toolchain, d) for d in IMAGE_DIRS]
     initrds = {}
     for manifest in sorted({c[3] for c in CONFIGS}):
         name = os.path.splitext(os.path.basename(manifest))[0]
@@ -452,7 +456,7 @@ def linux_rows(args, runs):
     if not os.path.isfile(os.path.join(ROOT, LINUX_MANIFEST)):
         return not_built(rows, "%s does not exist yet" % LINUX_MANIFEST)
     dirs = [os.path.join(ROOT, d) for d in ("configs", "build/linux")] + \
-        [os.path.join(args.build, args.toolchain, d) for d in ("guests", "apps")]
+        [os.path.join(args.build, args.toolchain, d) for d in IMAGE_DIRS]
     try:
         kernel, ramdisk, bootargs, vcpus, memory = manifest_domain(LINUX_MANIFEST)
         if not find_file(kernel, dirs) and shutil.which("make"):
@@ -527,7 +531,7 @@ def virtio_row(args, name, manifest, label, runs):
     row = {"name": name, "label": label, "unit": "MB/s"}
     if not os.path.isfile(os.path.join(ROOT, manifest)):
         return not_built([row], "%s does not exist yet" % manifest)[0]
-    dirs = [os.path.join(args.build, args.toolchain, d) for d in ("guests", "apps")] + \
+    dirs = [os.path.join(args.build, args.toolchain, d) for d in IMAGE_DIRS] + \
         [args.out, os.path.join(ROOT, "configs", "bench")]
     try:
         disks = list(write_disks(manifest, args.out))

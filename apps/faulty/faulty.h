@@ -63,12 +63,22 @@
 #define FAULTY_CMD_WINDOW_READ	21	/* load from the guest window + ARG, never mapped */
 #define FAULTY_CMD_IRQ_SET	22	/* APP_SYS_IRQ_SET(ARG); result = what it returned */
 #define FAULTY_CMD_IRQ_CLEAR	23	/* APP_SYS_IRQ_CLEAR(ARG); result = what it returned */
+/*
+ * Stub domains only (apps/faulty built as faulty-stub.bin): the stub
+ * domain's own hypercalls, issued by raw `hvc`/`smc` behind the runtime's
+ * back. At EL0 they have no meaning (an EL0 app cannot issue either): there
+ * they do nothing and give FAULTY_NOT_STUB.
+ */
+#define FAULTY_CMD_BAD_COMPLETE	24	/* STUB_HVC_COMPLETE of request ARG (a wrong seq) */
+#define FAULTY_CMD_STUB_HVC	25	/* hvc #0 with w0 = ARG; result: x0 */
+#define FAULTY_CMD_STUB_SMC	26	/* smc #0 with w0 = ARG; result: x0 */
 
 #define FAULTY_ID		0xfa0170000000a991ULL
 #define FAULTY_MARKER_INIT	0x5eed0000da7a0001ULL
 #define FAULTY_NOP_RESULT	0x600d600d600d600dULL
 #define FAULTY_POISON		0xbad0bad0bad0bad0ULL
 #define FAULTY_BAD_SYSCALL	77
+#define FAULTY_NOT_STUB		0x0e10e10e10e10e10ULL	/* a stub-only command at EL0 */
 /* The hypervisor's text under VHE (upper half, PA 0x40080000). */
 #define FAULTY_HYP_VA		0xffff000040080000ULL
 #define FAULTY_PANIC_TEXT	"faulty: panic on request"

@@ -13,6 +13,9 @@
 
 #include "app.h"
 #include "faulty.h"
+#ifdef APP_STUB_BACKEND
+#include "abi/stubdom.h"
+#endif
 
 static uint64_t writes;			/* bss: 0 after a fault reset */
 static uint64_t marker = FAULTY_MARKER_INIT;	/* data: re-copied after a fault reset */
@@ -170,14 +173,65 @@ static void reach(unsigned int cmd)
 	}
 }
 
+#ifdef APP_STUB_BACKEND
+/*
+ * A raw SMCCC call from the stub domain, behind the runtime's back: x0 =
+ * fid, x1 = a1, x2..x5 zero. SMCCC lets the callee clobber x0..x17.
+ */
+#define STUB_RAW_CALL(insn, fid, a1, out)                                                   \
+	do {                                                                                 \
+		register uint64_t r0 __asm__("x0") = (fid);                                  \
+		register uint64_t r1 __asm__("x1") = (a1);                                   \
+		register uint64_t r2 __asm__("x2") = 0, r3 __asm__("x3") = 0;                \
+		register uint64_t r4 __asm__("x4") = 0, r5 __asm__("x5") = 0;                \
+		__asm__ volatile(insn " #0"                                                  \
+				 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5) \
+				 :                                                            \
+				 : "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",  \
+				   "x15", "x16", "x17", "memory");                              \
+		(out) = r0;                                                                  \
+	} while (0)
+
+/*
+ * The stub domain's own hypercalls misused. BAD_COMPLETE completes request
+ * ARG, which is not the one being served (the runtime completes only that
+ * one): garbage, a stub fault, so it does not return. STUB_HVC/SMC issue
+ * function ID ARG, which a stub domain has no service for unless it is one
+ * of its two: the result is x0.
+ */
+static void stub_command(unsigned int cmd)
+{
+	switch (cmd) {
+	case FAULTY_CMD_BAD_COMPLETE:
+		STUB_RAW_CALL("hvc", STUB_HVC_COMPLETE, arg, result);
+		break;
+	case FAULTY_CMD_STUB_HVC:
+		STUB_RAW_CALL("hvc", arg, 0, result);
+		break;
+	case FAULTY_CMD_STUB_SMC:
+		STUB_RAW_CALL("smc", arg, 0, result);
+		break;
+	}
+}
+#else
+/* An EL0 app cannot issue hvc or smc (both are undefined at EL0): nothing to do. */
+static void stub_command(unsigned int cmd)
+{
+	(void)cmd;
+	result = FAULTY_NOT_STUB;
+}
+#endif
+
 static uint64_t run_command(unsigned int cmd)
 {
 	if (cmd == FAULTY_CMD_NOP)
 		result = FAULTY_NOP_RESULT;
 	else if (cmd < FAULTY_CMD_RAW_READ)
 		self_fault(cmd);
-	else
+	else if (cmd < FAULTY_CMD_BAD_COMPLETE)
 		reach(cmd);
+	else
+		stub_command(cmd);
 	return result;
 }
 

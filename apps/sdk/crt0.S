@@ -48,10 +48,11 @@ _start:
 	b	not_returned
 
 ev_init:				/* int64_t init(domain_id) */
-	adrp	x11, app_device	/* x2..x5: file size, MMIO base and size, INTID */
+	adrp	x11, app_device	/* x2..x6: file size, MMIO base and size, INTID, hwcaps */
 	add	x11, x11, :lo12:app_device
 	stp	x2, x3, [x11]
 	stp	x4, x5, [x11, #16]
+	str	x6, [x11, #32]
 	ldr	x10, [x9, #APP_OPS_INIT]
 	mov	x0, #0
 	cbz	x10, return_now
@@ -104,10 +105,11 @@ ev_timer:				/* void timer(deadline) */
 	b	return_now
 
 ev_reset:				/* int64_t reset(reason, domain_id) */
-	adrp	x11, app_device	/* x3..x6: again, memory may be fresh */
+	adrp	x11, app_device	/* x3..x7: again, memory may be fresh */
 	add	x11, x11, :lo12:app_device
 	stp	x3, x4, [x11]
 	stp	x5, x6, [x11, #16]
+	str	x7, [x11, #32]
 	ldr	x10, [x9, #APP_OPS_RESET]
 	mov	x0, #0
 	cbz	x10, return_now

@@ -1,11 +1,16 @@
 /*
- * xoshiro256** with splitmix64 seeding, written from the published
- * algorithm descriptions (see entropy.h for what it is and is not).
+ * RNDR where the CPU has it; else xoshiro256** with splitmix64 seeding,
+ * written from the published algorithm descriptions (see entropy.h for
+ * what each is and is not).
  */
 #include "entropy.h"
 
+/* RNDR tries per 64-bit word before that word falls back to the generator. */
+#define RNDR_RETRIES 16
+
 static uint64_t state[4];
 static uint64_t seed_counter;
+static bool rndr;
 
 static uint64_t rotl(uint64_t x, unsigned int k)
 {
@@ -36,8 +41,39 @@ static uint64_t next(void)
 	return result;
 }
 
-void entropy_seed(uint64_t clock_ns)
+/*
+ * RNDR (S3_3_C2_C4_0, named by encoding so -march=armv8-a assembles it):
+ * true with a random word, false when the generator could not deliver one
+ * in reasonable time (PSTATE.Z set, the value 0).
+ */
+static bool read_rndr(uint64_t *value)
 {
+	uint64_t v, nzcv;
+
+	__asm__ volatile("mrs %0, s3_3_c2_c4_0\n\tmrs %1, nzcv" : "=r"(v), "=r"(nzcv) : : "cc");
+	*value = v;
+	return !(nzcv & (1ULL << 30));
+}
+
+static uint64_t next_word(void)
+{
+	uint64_t v;
+
+	if (rndr)
+		for (unsigned int i = 0; i < RNDR_RETRIES; i++)
+			if (read_rndr(&v))
+				return v;
+	return next();
+}
+
+const char *entropy_source(void)
+{
+	return rndr ? "RNDR (FEAT_RNG)" : "xoshiro256**, not cryptographic";
+}
+
+void entropy_seed(uint64_t clock_ns, bool use_rndr)
+{
+	rndr = use_rndr;
 	seed_counter = clock_ns;
 	/* splitmix64 never yields four zeros in a row: the state is never all zero. */
 	for (unsigned int i = 0; i < 4; i++)
@@ -56,7 +92,7 @@ void entropy_stir(uint64_t clock_ns)
 void entropy_fill(uint8_t *buf, size_t len)
 {
 	while (len) {
-		uint64_t r = next();
+		uint64_t r = next_word();
 
 		for (unsigned int i = 0; i < 8 && len; i++, len--) {
 			*buf++ = (uint8_t)r;

@@ -1,8 +1,8 @@
 /*
  * virtio-rng: a virtio-mmio entropy device (device ID 4, one queue). The
  * driver makes device-writable buffers available; each request gets up to
- * VRNG_REQUEST_MAX bytes from the generator in entropy.c, which is NOT
- * cryptographic (entropy.h, docs/virtio.md). The transport and the
+ * VRNG_REQUEST_MAX bytes from entropy.c: the CPU's RNDR where present, else
+ * a generator that is NOT cryptographic (entropy.h, docs/virtio.md). The transport and the
  * virtqueue checks are the SDK's virtio-mmio library.
  *
  * Manifest:
@@ -69,11 +69,11 @@ static int64_t rng_init(uint64_t domain_id)
 {
 	int64_t r = vmmio_power_on(&dev);
 
-	entropy_seed(app_sys_time());
+	entropy_seed(app_sys_time(), app_device.hwcaps & APP_HWCAP_RNDR);
 	if (r == 0)
-		app_log("virtio-rng: ready for domain %llu, interrupt %llu (generator: "
-			"xoshiro256**, not cryptographic)", (unsigned long long)domain_id,
-			(unsigned long long)app_device.irq);
+		app_log("virtio-rng: ready for domain %llu, interrupt %llu (entropy: %s)",
+			(unsigned long long)domain_id, (unsigned long long)app_device.irq,
+			entropy_source());
 	return r;
 }
 
@@ -98,7 +98,7 @@ static int64_t rng_reset(uint64_t reason, uint64_t domain_id)
 	app_log("virtio-rng: reset (%s) for domain %llu after %llu bytes",
 		reason == APP_RESET_FAULT ? "fault" : "domain", (unsigned long long)domain_id,
 		(unsigned long long)bytes_given);
-	entropy_seed(app_sys_time());
+	entropy_seed(app_sys_time(), app_device.hwcaps & APP_HWCAP_RNDR);
 	vmmio_app_reset(&dev);
 	return 0;
 }

@@ -5,10 +5,12 @@
  * core/app_run.c, syscalls by core/app_syscall.c, the guest-facing entry
  * points (MMIO, calls, timers, console input) are in core/app_device.c.
  */
+#include "arch/cpu.h"
 #include "arch/mmu.h"
 #include "core/console.h"
 #include "core/initrd.h"
 #include "core/mm.h"
+#include "core/stubdom.h"
 #include "core/vcpu.h"
 #include "drivers/timer.h"
 #include "lib/cpio.h"
@@ -123,23 +125,34 @@ static struct app *app_alloc(struct domain *d, const struct app_config *cfg, uns
 	return a;
 }
 
-static struct app *app_create(struct domain *d, const struct app_config *cfg, unsigned index)
+/* The EL0 side: address space, image, stack and file. 0 or -1 with the reason printed. */
+static int app_load_el0(struct app *a)
 {
 	struct cpio_file file;
-	struct app *a = app_alloc(d, cfg, index);
+	const struct app_config *cfg = a->cfg;
 
-	if (!a)
-		return NULL;
 	if (cpio_find(initrd_data(), initrd_size(), cfg->image, &file) != CPIO_OK) {
-		pr_err("%s/%s: image \"%s\" is not in the boot archive\n", d->name, cfg->name,
-		       cfg->image);
-		return NULL;
+		pr_err("%s/%s: image \"%s\" is not in the boot archive\n", a->dom->name,
+		       cfg->name, cfg->image);
+		return -1;
 	}
 	a->image = file.data;
 	a->image_size = file.size;
 	if (el0_space_init(&a->space, (uint16_t)(APP_ASID_FIRST + napps)) || load_image(a) ||
 	    map_fresh(a, APP_STACK_BASE, APP_STACK_SIZE, PROT_READ | PROT_WRITE, &a->stack) ||
 	    load_file(a))
+		return -1;
+	return 0;
+}
+
+static struct app *app_create(struct domain *d, const struct app_config *cfg, unsigned index)
+{
+	struct app *a = app_alloc(d, cfg, index);
+
+	if (!a)
+		return NULL;
+	/* A stub domain runs the code; the device needs only its ring and file here. */
+	if (cfg->stubdom ? stub_create(a) : app_load_el0(a))
 		return NULL;
 	if (cfg->mmio_size && app_register_mmio(a)) {
 		pr_err("%s/%s: its MMIO range overlaps another region\n", d->name, cfg->name);
@@ -150,12 +163,13 @@ static struct app *app_create(struct domain *d, const struct app_config *cfg, un
 	return a;
 }
 
-void app_device_args(const struct app *a, uint64_t out[4])
+void app_device_args(const struct app *a, uint64_t out[5])
 {
 	out[0] = a->cfg->file_size;
 	out[1] = a->cfg->mmio_base;
 	out[2] = a->cfg->mmio_size;
 	out[3] = a->cfg->nirqs ? a->cfg->irqs[0] : 0;
+	out[4] = arch_has_rndr() ? APP_HWCAP_RNDR : 0;
 }
 
 void app_refused_locked(struct app *a, int64_t code, const char *which)
@@ -205,12 +219,20 @@ static void describe_service(const struct app_config *c, char *buf, size_t size)
 		format(buf + len, size - len, " file %s (%lu bytes)", c->file, c->file_size);
 }
 
+static bool needs_el0(const struct domain_config *c)
+{
+	for (unsigned i = 0; i < c->napps; i++)
+		if (!c->app[i].stubdom)
+			return true;
+	return false;
+}
+
 int apps_create(struct domain *d)
 {
 	const struct domain_config *c = d->config;
 	char what[192];
 
-	if (c->napps && !el0_supported()) {
+	if (needs_el0(c) && !el0_supported()) {
 		pr_err("%s: EL0 apps are not supported on this CPU; domain not created\n", d->name);
 		return -1;
 	}
@@ -220,7 +242,8 @@ int apps_create(struct domain *d)
 			return -1;
 		}
 		describe_service(&c->app[i], what, sizeof(what));
-		printk("elvisor: domain %s: app %s (%s) serves%s\n", d->name, c->app[i].name,
+		printk("elvisor: domain %s: %s %s (%s) serves%s\n", d->name,
+		       c->app[i].stubdom ? "stub-domain device" : "app", c->app[i].name,
 		       c->app[i].image, what[0] ? what : " nothing yet (timer only)");
 	}
 	for (unsigned i = 0; i < d->napps; i++)
@@ -280,11 +303,14 @@ void apps_print(void)
 		for (unsigned k = 0; k < APP_FAULT_KINDS; k++)
 			faults += a->stats.faults[k];
 		printk("  %-16s %-16s %-8s %7lu %7lu %6lu %5lu(%lu)\n", a->dom->name, a->cfg->name,
-		       a->disabled ? "disabled" : "ok", events, faults, a->stats.resets,
+		       a->stub ? stub_state_name(a) : a->disabled ? "disabled" : "ok", events, faults,
+		       a->stats.resets,
 		       ticks_to_ns(a->stats.ticks) / 1000000,
 		       ticks_to_ns(a->stats.domain_ticks) / 1000000);
 		describe_service(a->cfg, what, sizeof(what));
 		printk("      serves:%s\n", what[0] ? what : " nothing (timer only)");
+		if (a->stub)
+			stub_print(a);
 		print_counts("events", a->stats.events, event_names, APP_EV_MAX + 1);
 		print_counts("faults", a->stats.faults, fault_names, APP_FAULT_KINDS);
 		print_latency(&a->stats);

@@ -8,6 +8,7 @@
  */
 #include "core/console.h"
 #include "core/percpu.h"
+#include "core/stubdom.h"
 #include "core/vcpu.h"
 #include "drivers/timer.h"
 #include "app_internal.h"
@@ -178,6 +179,8 @@ void apps_domain_stop(struct domain *d)
 	for (unsigned i = 0; i < d->napps; i++) {
 		struct app *a = d->apps[i];
 
+		if (a->stub)
+			stub_forget_waiters(a);
 		spin_lock(&a->lock);
 		app_release_resources(a);
 		spin_unlock(&a->lock);
@@ -191,6 +194,8 @@ void apps_domain_reset(struct domain *d)
 		uint64_t args[7] = { APP_RESET_DOMAIN, d->id }, res[4];
 
 		app_device_args(a, &args[2]);
+		if (a->stub)
+			stub_target_reset(a);
 		spin_lock(&a->lock);
 		app_release_resources(a);
 		if (a->disabled) {

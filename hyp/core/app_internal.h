@@ -74,6 +74,8 @@ struct app {
 	unsigned input_head, input_tail;
 	uint64_t input_dropped;
 
+	struct stub *stub;		/* served by a stub domain (core/stubdom.c), else NULL */
+
 	char detail[APP_LOG_MAX + 1];	/* a fault's detail text (a->lock held) */
 	char fault_text[APP_LOG_MAX + 96];	/* the fault line's reason (a->lock held) */
 	struct app_stats stats;
@@ -84,7 +86,8 @@ extern struct app *apps[MAX_APPS];
 extern unsigned napps;
 
 /* How an event ended. */
-enum app_outcome { APP_DONE, APP_FAULTED, APP_UNAVAILABLE };
+/* APP_POSTED: handed to a stub domain, answered later (core/stubdom.c). */
+enum app_outcome { APP_DONE, APP_FAULTED, APP_UNAVAILABLE, APP_POSTED };
 
 /*
  * Deliver one event to the app on this pCPU (a->lock taken inside, FIFO).
@@ -106,6 +109,12 @@ enum app_outcome app_deliver3(struct app *a, struct vcpu *v, uint64_t ev, uint64
  */
 int app_syscall(struct app *a, uint64_t sysno, uint64_t regs[6]);
 
+/*
+ * A failed syscall (err from app_syscall) as a fault: its text in
+ * a->fault_text, the fault kind returned (a->lock held).
+ */
+unsigned app_syscall_fault(struct app *a, uint64_t sysno, int err);
+
 /* Remove every guest mapping, lower every line, cancel the timer (a->lock held). */
 void app_release_resources(struct app *a);
 
@@ -115,8 +124,8 @@ uint64_t app_time_ns(const struct app *a);
 /* Timer events: deliver APP_EV_TIMER to apps whose timer fired on this pCPU. */
 void app_timer_fired(struct timer_event *ev);
 
-/* What INIT (x2..x5) and RESET (x3..x6) tell the app about its manifest node. */
-void app_device_args(const struct app *a, uint64_t out[4]);
+/* What INIT (x2..x6) and RESET (x3..x7) tell the app about its manifest node and the CPU. */
+void app_device_args(const struct app *a, uint64_t out[5]);
 
 /* Disable an app whose INIT or RESET handler returned code < 0 (a->lock not held). */
 void app_refused(struct app *a, int64_t code, const char *which);

@@ -11,6 +11,7 @@
 #include "drivers/timer.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "core/stubdom.h"
 #include "app_internal.h"
 
 /* --- classification of an exit that is not a syscall ------------------------------- */
@@ -64,7 +65,7 @@ cold static enum app_fault_kind classify(const struct vcpu_context *ctx, char *t
 /* handle_svc's answer when the app is to run on. */
 #define APP_RESUME (APP_FAULT_KINDS + 1)
 
-cold static unsigned bad_syscall(struct app *a, uint64_t sysno, int err)
+cold unsigned app_syscall_fault(struct app *a, uint64_t sysno, int err)
 {
 	const char *detail = a->detail[0] ? a->detail : NULL;
 	const char *name = app_syscall_name(sysno);
@@ -102,7 +103,7 @@ static unsigned handle_svc(struct app *a)
 	err = app_syscall(a, sysno, a->ctx.gprs.x);
 	if (err == APP_OK)
 		return APP_RESUME;	/* ELR is already past the SVC */
-	return bad_syscall(a, sysno, err);
+	return app_syscall_fault(a, sysno, err);
 }
 
 cold static unsigned budget_overrun(struct app *a)
@@ -274,6 +275,9 @@ enum app_outcome app_deliver(struct app *a, struct vcpu *v, uint64_t ev, const u
 {
 	uint64_t queued = timer_now();
 
+	if (__builtin_expect(a->stub != NULL, 0))
+		return (enum app_outcome)stub_deliver(a, v, ev, args);
+
 	spin_lock(&a->lock);
 	set_args(a, args);
 	return deliver_locked(a, v, ev, queued, results);
@@ -285,6 +289,8 @@ enum app_outcome app_deliver3(struct app *a, struct vcpu *v, uint64_t ev, uint64
 	uint64_t queued = timer_now();
 	uint64_t *x = a->ctx.gprs.x;
 
+	if (__builtin_expect(a->stub != NULL, 0))
+		return (enum app_outcome)stub_deliver3(a, v, ev, arg1, arg2, arg3);
 	spin_lock(&a->lock);
 	x[1] = arg1;
 	x[2] = arg2;

@@ -14,6 +14,7 @@
 #include "drivers/timer.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "core/stubdom.h"
 #include "app_internal.h"
 
 #define NS_PER_S 1000000000ULL
@@ -21,6 +22,25 @@
 _Static_assert(GUEST_SPI_FIRST == 32 && GUEST_SPI_LAST == 31 + VGIC_NR_SPIS,
 	       "the manifest grants the SPIs the virtual GIC has");
 _Static_assert(APP_FILE_SIZE_MAX == APP_FILE_MAX, "the manifest's file limit is the ABI's");
+
+/* The app's address space: its EL0 tables, or its stub domain's stage 2. */
+static int space_map(struct app *a, uint64_t va, paddr_t pa, size_t size, unsigned prot)
+{
+	return a->stub ? stub_space_map(a, va, pa, size, prot) : el0_map(&a->space, va, pa, size, prot);
+}
+
+static void space_unmap(struct app *a, uint64_t va, size_t size)
+{
+	if (a->stub)
+		stub_space_unmap(a, va, size);
+	else
+		el0_unmap(&a->space, va, size);
+}
+
+static bool space_lookup(struct app *a, uint64_t va, paddr_t *pa, unsigned *prot)
+{
+	return a->stub ? stub_space_lookup(a, va, pa, prot) : el0_lookup(&a->space, va, pa, prot);
+}
 
 static struct app_domain_view domain_view(const struct app *a)
 {
@@ -53,7 +73,7 @@ static bool copy_from_app(struct app *a, char *dst, uint64_t va, uint64_t len)
 		unsigned prot;
 		paddr_t pa;
 
-		if (!el0_lookup(&a->space, va, &pa, &prot) || !(prot & PROT_READ))
+		if (!space_lookup(a, va, &pa, &prot) || !(prot & PROT_READ))
 			return false;
 		memcpy(dst, phys_to_virt(pa), chunk);
 		dst += chunk;
@@ -116,8 +136,8 @@ static int sys_map_guest(struct app *a, uint64_t regs[6])
 			      !app_window_alloc(a->maps, a->nmaps, size, &va)))
 		err = APP_E_NOMEM;
 	if (err == APP_OK &&
-	    el0_map(&a->space, va, a->dom->ram_pa + (ipa - view.ram_ipa), size, prot)) {
-		el0_unmap(&a->space, va, size);		/* whatever part was mapped */
+	    space_map(a, va, a->dom->ram_pa + (ipa - view.ram_ipa), size, prot)) {
+		space_unmap(a, va, size);		/* whatever part was mapped */
 		err = APP_E_NOMEM;
 	}
 	if (err != APP_OK) {
@@ -140,7 +160,7 @@ static int sys_unmap(struct app *a, uint64_t regs[6])
 		       regs[0], regs[1]);
 		return APP_E_INVALID;
 	}
-	el0_unmap(&a->space, a->maps[i].va, a->maps[i].size);
+	space_unmap(a, a->maps[i].va, a->maps[i].size);
 	a->maps[i] = a->maps[--a->nmaps];
 	regs[0] = 0;
 	return APP_OK;
@@ -235,7 +255,7 @@ int app_syscall(struct app *a, uint64_t sysno, uint64_t regs[6])
 void app_release_resources(struct app *a)
 {
 	for (unsigned i = 0; i < a->nmaps; i++)
-		el0_unmap(&a->space, a->maps[i].va, a->maps[i].size);
+		space_unmap(a, a->maps[i].va, a->maps[i].size);
 	a->nmaps = 0;
 	for (unsigned i = 0; i < a->cfg->nirqs; i++)
 		if (a->lines_high & (1u << i))

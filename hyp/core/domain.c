@@ -15,6 +15,7 @@
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/smp.h"
+#include "core/stubdom.h"
 #include "core/testdev.h"
 #include "core/vcpu.h"
 #include "core/vgic.h"
@@ -208,6 +209,18 @@ static int create_vcpus(struct domain *d)
 	return 0;
 }
 
+/* A stub domain: bind it to the device it serves, in a domain created before it. */
+static int attach_stub(struct domain *d)
+{
+	const struct domain_config *target = &manifest.domain[d->config->stub_target];
+
+	for (unsigned i = 0; i < ndomains; i++)
+		if (domains[i]->config == target)
+			return stub_attach(d, domains[i]);
+	pr_err("%s: the domain it serves, %s, was not created\n", d->name, target->name);
+	return -1;
+}
+
 static struct domain *domain_create(const struct domain_config *c, unsigned id)
 {
 	struct domain *d = alloc_zeroed_page();
@@ -239,7 +252,7 @@ static struct domain *domain_create(const struct domain_config *c, unsigned id)
 	/* The guest's virtual counter starts near zero. */
 	d->cntvoff = timer_now();
 	if (vgic_domain_init(d) || apps_create(d) || testdev_register(d) || create_vcpus(d) ||
-	    load_images(d)) {
+	    (c->stub && attach_stub(d)) || load_images(d)) {
 		pr_err("%s: not created\n", d->name);
 		return NULL;
 	}
@@ -327,19 +340,29 @@ static void stop_vcpus(struct domain *d)
 	}
 }
 
+void domain_halt(struct domain *d)
+{
+	stop_vcpus(d);
+	apps_domain_stop(d);
+}
+
 void domain_request_stop(struct domain *d)
 {
 	printk("elvisor: domain %s: system off\n", d->name);
+	domain_halt(d);
+}
+
+void domain_restart(struct domain *d)
+{
 	stop_vcpus(d);
-	apps_domain_stop(d);
+	d->reset_requested = true;
+	atomic_fetch_add(&pending_resets, 1);
 }
 
 void domain_request_reset(struct domain *d)
 {
 	printk("elvisor: domain %s: system reset\n", d->name);
-	stop_vcpus(d);
-	d->reset_requested = true;
-	atomic_fetch_add(&pending_resets, 1);
+	domain_restart(d);
 }
 
 static bool domain_running_anywhere(struct domain *d)
@@ -357,6 +380,8 @@ static void reset_domain(struct domain *d)
 		d->vcpu[i]->vtimer_line = false;
 	if (load_images(d)) {
 		pr_err("%s: reset failed, the domain stays off\n", d->name);
+		if (d->stub)
+			stub_restart_failed(d);
 		return;
 	}
 	d->cntvoff = timer_now();
@@ -368,6 +393,8 @@ static void reset_domain(struct domain *d)
 	 */
 	d->state = DOMAIN_RUNNING;
 	apps_domain_reset(d);
+	if (d->stub)
+		stub_restarted(d);	/* before its vCPU runs: a fresh ring */
 	vcpu_power_on(d->vcpu[0], d->config->entry, d->config->dtb_address);
 }
 
@@ -429,6 +456,11 @@ void domains_print(void)
 			       t[TRAP_HVC], t[TRAP_SMC], t[TRAP_DABT], t[TRAP_SYSREG],
 			       t[TRAP_WFX], t[TRAP_IRQ]);
 			print_app_times(v);
+			if (!j && d->config->stub)
+				printk("       stub domain: serves %s/%s\n",
+				       manifest.domain[d->config->stub_target].name,
+				       manifest.domain[d->config->stub_target]
+					       .app[d->config->stub_app].name);
 		}
 	}
 }

@@ -1,7 +1,8 @@
 /*
  * HVC and SMC calls from guests (SMC Calling Convention): PSCI for the
  * domain's own vCPUs, elvisor's hypercalls, the function-ID ranges of the
- * domain's apps (core/app.h), NOT_SUPPORTED for the rest.
+ * domain's apps (core/app.h), NOT_SUPPORTED for the rest. A stub domain's
+ * calls go to core/stubdom.c alone.
  * SYSTEM_OFF and SYSTEM_RESET end or restart the calling domain only.
  */
 #include "abi/hypercall.h"
@@ -10,6 +11,7 @@
 #include "core/console.h"
 #include "core/domain_ops.h"
 #include "core/guest_calls.h"
+#include "core/stubdom.h"
 #include "core/vcpu.h"
 
 #define SMCCC_NOT_SUPPORTED ((uint64_t)-1)
@@ -158,7 +160,9 @@ void guest_call(struct vcpu *v, uint64_t regs[7])
 {
 	uint32_t fn = (uint32_t)regs[0];
 
-	if ((fn & 0xbfffffe0u) == 0x84000000u)	/* PSCI: SMC32/SMC64 0x00-0x1f */
+	if (v->dom->stub)
+		stub_call(v, regs);	/* a stub domain has its own calls and no others */
+	else if ((fn & 0xbfffffe0u) == 0x84000000u)	/* PSCI: SMC32/SMC64 0x00-0x1f */
 		psci_call_from_guest(v, regs);
 	else if (fn >= ELVISOR_HVC_BASE && fn <= ELVISOR_HVC_LAST)
 		elvisor_call(v, regs);

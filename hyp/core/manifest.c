@@ -308,13 +308,13 @@ static bool parse_image(struct parser *p, const uint8_t *data, size_t size,
 		mp_fail(p, "entry", "not allowed: \"%s\" is an arm64 Image, "
 		     "entered at its first byte", d->kernel);
 	if (text_offset >= (uint64_t)GUEST_RAM_MAX_MB << MIB_SHIFT) {
-		mp_fail(p, "kernel", "\"%s\": Image text_offset %#llx is beyond "
+		mp_fail(p, d->stub ? "image" : "kernel", "\"%s\": Image text_offset %#llx is beyond "
 		     "any domain's RAM", d->kernel,
 		     (unsigned long long)text_offset);
 		return false;
 	}
 	if (text_offset % 4 != 0) {
-		mp_fail(p, "kernel", "\"%s\": Image text_offset %#llx is not "
+		mp_fail(p, d->stub ? "image" : "kernel", "\"%s\": Image text_offset %#llx is not "
 		     "4-byte aligned", d->kernel,
 		     (unsigned long long)text_offset);
 		return false;
@@ -441,7 +441,7 @@ static void check_layout(struct parser *p, struct domain_config *d,
 			 bool kernel_ok, bool ramdisk_ok)
 {
 	uint64_t ram_end = GUEST_RAM_BASE + d->memory_bytes;
-	const char *kernel_prop = d->kernel_is_image ? "kernel" : "load-address";
+	const char *kernel_prop = d->stub ? "image" : d->kernel_is_image ? "kernel" : "load-address";
 	struct region dtb = { "device tree", NULL, 0, GUEST_DTB_SPACE };
 	struct region ramdisk = { "ramdisk", d->ramdisk, 0, 0 };
 	struct region kernel = { "kernel", d->kernel, d->load_address,
@@ -527,6 +527,109 @@ static unsigned parse_domain(struct parser *p, int elvisor, int node,
 	return p->errors;
 }
 
+/* ---- stub domains ---- */
+
+/* Its image: an arm64 Image where its header says, else raw at RAM + STUBDOM_LOAD_OFFSET. */
+static bool parse_stub_image(struct parser *p, int node, struct domain_config *s)
+{
+	const void *data = NULL;
+	size_t size = 0;
+
+	if (mp_get_file(p, node, "image", true, s->kernel, &data, &size) != PROP_OK)
+		return false;
+	if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
+		mp_fail(p, "image", "\"%s\" is an ELF file (an EL0 app's image): a stub domain "
+			"boots the app's stub image, <app>-stub.bin", s->kernel);
+		return false;
+	}
+	if (size >= IMAGE_HEADER_SIZE &&
+	    memcmp((const uint8_t *)data + IMAGE_MAGIC_OFFSET, image_magic,
+		   sizeof(image_magic)) == 0)
+		return parse_image(p, data, size, PROP_ABSENT, PROP_ABSENT, s);
+	return parse_raw(p, size, PROP_OK, GUEST_RAM_BASE + STUBDOM_LOAD_OFFSET, PROP_ABSENT, 0,
+			 s);
+}
+
+/* memory-mb if given, else STUBDOM_MEMORY_MB_DEFAULT, within what is left. */
+static bool parse_stub_memory(struct parser *p, int node, struct domain_config *s)
+{
+	uint64_t available = p->env->memory_available;
+	uint64_t left = available > p->memory_used ? available - p->memory_used : 0;
+
+	if (fdt_getprop(p->fdt, node, "memory-mb", NULL))
+		return parse_memory(p, node, s);
+	s->memory_bytes = (uint64_t)STUBDOM_MEMORY_MB_DEFAULT << MIB_SHIFT;
+	if (s->memory_bytes > left)
+		mp_fail(p, NULL, "too much memory: its stub domain needs %u MiB, %llu MiB left",
+			STUBDOM_MEMORY_MB_DEFAULT, (unsigned long long)(left >> MIB_SHIFT));
+	return true;
+}
+
+static bool domain_name_taken(const struct manifest *m, const char *name)
+{
+	for (unsigned i = 0; i < m->ndomains; i++)
+		if (strcmp(m->domain[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The stub domain serving app j of domain t: one vCPU, named
+ * "<domain>-<device>", its kernel the node's image. Errors are reported.
+ */
+static unsigned parse_stub_domain(struct parser *p, int node, struct manifest *m, unsigned t,
+				  unsigned j, struct domain_config *s)
+{
+	const struct domain_config *target = &m->domain[t];
+	bool memory_ok, image_ok;
+
+	memset(s, 0, sizeof(*s));
+	p->errors = 0;
+	if (format(s->name, sizeof(s->name), "%s-%s", target->name, target->app[j].name) >=
+	    (int)sizeof(s->name))
+		mp_fail(p, NULL, "its stub domain's name \"%s-%s\" is longer than %d characters",
+			target->name, target->app[j].name, MANIFEST_NAME_MAX - 1);
+	else if (domain_name_taken(m, s->name))
+		mp_fail(p, NULL, "its stub domain's name \"%s\" is taken by another domain",
+			s->name);
+	s->vcpus = 1;
+	s->weight = WEIGHT_DEFAULT;
+	s->stub = true;
+	s->stub_target = t;
+	s->stub_app = j;
+	memory_ok = parse_stub_memory(p, node, s);
+	image_ok = parse_stub_image(p, node, s);
+	parse_affinity(p, node, true, m->ndomains, s);
+	parse_weight(p, node, s);
+	if (memory_ok)
+		check_layout(p, s, image_ok, false);
+	return p->errors;
+}
+
+/* After domain t: one stub domain per elvisor,stubdom node. False if one failed. */
+static bool add_stub_domains(struct parser *p, int node, struct manifest *m, unsigned t)
+{
+	for (unsigned j = 0; j < m->domain[t].napps; j++) {
+		const char *name = m->domain[t].app[j].name;
+		int child = fdt_subnode_offset(p->fdt, node, name);
+
+		if (!m->domain[t].app[j].stubdom)
+			continue;
+		format(p->path, sizeof(p->path), "/elvisor/%s/%s", m->domain[t].name, name);
+		if (m->ndomains == MANIFEST_MAX_DOMAINS) {
+			mp_fail(p, NULL, "no room for its stub domain (at most %u domains, stub "
+				"domains included)", (unsigned)MANIFEST_MAX_DOMAINS);
+			return false;
+		}
+		if (child < 0 ||
+		    parse_stub_domain(p, child, m, t, j, &m->domain[m->ndomains]) != 0)
+			return false;
+		p->memory_used += m->domain[m->ndomains].memory_bytes;
+		m->ndomains++;
+	}
+	return true;
+}
+
 /* /elvisor itself has no properties (phandle aside): a typo is reported. */
 static void check_elvisor_node(struct parser *p, int elvisor)
 {
@@ -590,13 +693,27 @@ int manifest_parse(const void *fdt, size_t size, const struct manifest_env *env,
 			continue;
 		}
 		d = &out->domain[out->ndomains];
-		if (parse_domain(&p, elvisor, node, out->ndomains, d) != 0) {
+		if (parse_domain(&p, elvisor, node, out->ndomains, d) == 0 &&
+		    domain_name_taken(out, d->name))
+			mp_fail(&p, NULL, "the name \"%s\" is taken by a stub domain made above "
+				"(<domain>-<device>)", d->name);
+		if (p.errors != 0) {
 			memset(d, 0, sizeof(*d));
 			out->rejected++;
 			continue;
 		}
 		p.memory_used += d->memory_bytes;
-		out->ndomains++;
+		if (!add_stub_domains(&p, node, out, out->ndomains++)) {
+			/* Without its stub domains the domain cannot be served: drop them all. */
+			while (out->ndomains > (unsigned)(d - out->domain)) {
+				out->ndomains--;
+				p.memory_used -= out->domain[out->ndomains].memory_bytes;
+				memset(&out->domain[out->ndomains], 0, sizeof(*d));
+			}
+			format(p.path, sizeof(p.path), "/elvisor/%s", fdt_get_name(fdt, node, NULL));
+			mp_fail(&p, NULL, "left out: a stub domain it needs was refused (above)");
+			out->rejected++;
+		}
 	}
 	return 0;
 }

@@ -1,18 +1,32 @@
 /*
  * App nodes of the manifest: the children of a domain node, compatible
- * "elvisor,app" (see docs/configuration.md). Portable: unit-tested on the
- * host with core/manifest.c.
+ * "elvisor,app" (an EL0 app) or "elvisor,stubdom" (the same device served
+ * by a stub domain: the same properties, plus the stub domain's own
+ * memory-mb, affinity and weight, read by core/manifest.c). See
+ * docs/configuration.md. Portable: unit-tested on the host with
+ * core/manifest.c.
  */
 #include "manifest_parser.h"
 #include "lib/elf.h"
 #include "lib/string.h"
 
-#define APP_COMPATIBLE_TEXT "\"" APP_COMPATIBLE "\""
+#define APP_COMPATIBLE_TEXT "\"" APP_COMPATIBLE "\" or \"" STUBDOM_COMPATIBLE "\""
 
 static const char *const app_properties[] = {
 	"compatible", "image", "mmio", "calls", "irqs", "budget-us", "on-fault",
 	"fault-answer", "console", "file", "dt-compatible", "phandle", "linux,phandle", NULL
 };
+
+/* A stub domain's own settings, beside the device's. */
+static const char *const stubdom_properties[] = { "memory-mb", "affinity", "weight", NULL };
+
+static bool listed(const char *const *names, const char *name)
+{
+	for (unsigned i = 0; names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
 
 /* Function IDs the hypervisor answers itself: no app may claim them. */
 static const struct {
@@ -36,20 +50,19 @@ static bool calls_meet(const struct app_call_range *a, const struct app_call_ran
 	return a->first <= b->last && b->first <= a->last;
 }
 
-static void check_app_properties(struct parser *p, int node)
+static void check_app_properties(struct parser *p, int node, bool stubdom)
 {
 	int prop, child;
 
 	fdt_for_each_property_offset(prop, p->fdt, node) {
 		const char *name = NULL;
-		bool known = false;
 
 		if (fdt_getprop_by_offset(p->fdt, prop, &name, NULL) == NULL || !name)
 			continue;
-		for (unsigned i = 0; app_properties[i]; i++)
-			known = known || strcmp(name, app_properties[i]) == 0;
-		if (!known)
-			mp_fail(p, NULL, "unknown property \"%s\"", name);
+		if (!listed(app_properties, name) && !(stubdom && listed(stubdom_properties, name)))
+			mp_fail(p, NULL, "unknown property \"%s\"%s", name,
+				!stubdom && listed(stubdom_properties, name) ?
+				" (a stub domain's setting: this node is an EL0 app)" : "");
 	}
 	fdt_for_each_subnode(child, p->fdt, node)
 		mp_fail(p, NULL, "unknown child node \"%s\": an app node has properties only",
@@ -285,14 +298,17 @@ static bool parse_app(struct parser *p, int node, struct domain_config *d,
 	const char *compat = fdt_getprop(p->fdt, node, "compatible", &len);
 	unsigned before = p->errors;
 
-	if (!compat || len < 1 || compat[len - 1] || strcmp(compat, APP_COMPATIBLE)) {
+	if (!compat || len < 1 || compat[len - 1] ||
+	    (strcmp(compat, APP_COMPATIBLE) && strcmp(compat, STUBDOM_COMPATIBLE))) {
 		mp_fail(p, "compatible", "must be " APP_COMPATIBLE_TEXT " (a domain's child "
-		     "nodes are the apps that serve it)");
+		     "nodes are the devices that serve it: EL0 apps or stub domains)");
 		return false;
 	}
-	check_app_properties(p, node);
+	a->stubdom = strcmp(compat, STUBDOM_COMPATIBLE) == 0;
+	check_app_properties(p, node, a->stubdom);
+	/* A stub domain's image is a kernel (checked by core/manifest.c), an app's an ELF. */
 	if (mp_get_file(p, node, "image", true, a->image, &data, &size) == PROP_OK &&
-	    elf_parse(data, size, &info, err, sizeof(err)) != ELF_OK)
+	    !a->stubdom && elf_parse(data, size, &info, err, sizeof(err)) != ELF_OK)
 		mp_fail(p, "image", "\"%s\": %s", a->image, err);
 	parse_app_mmio(p, node, d, a);
 	parse_app_calls(p, node, d, a);

@@ -18,6 +18,7 @@
 #include "core/percpu.h"
 #include "core/sched.h"
 #include "core/smp.h"
+#include "core/stubdom.h"
 #include "core/timer_event.h"
 #include "core/vcpu.h"
 #include "core/vgic.h"
@@ -116,14 +117,21 @@ void vcpu_power_off(struct vcpu *v)
 	v->state = VCPU_OFF;
 }
 
+/* What ends a WFI: a virtual interrupt, or for a stub domain a request to serve. */
+static bool wfi_would_wake(struct vcpu *v)
+{
+	return vgic_vcpu_pending(v) || (v->dom->stub && stub_has_requests(v->dom->stub));
+}
+
 void vcpu_block_in_wfi(struct vcpu *v)
 {
-	if (vgic_vcpu_pending(v))
+	if (wfi_would_wake(v))
 		return;
 	v->blocked_since = timer_now();
 	v->state = VCPU_BLOCKED;
-	/* An injection between the check and the state change must not be lost. */
-	if (vgic_vcpu_pending(v))
+	/* An injection or a request between the check and the state change must not be lost. */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (wfi_would_wake(v))
 		v->state = VCPU_RUNNABLE;
 }
 
@@ -132,10 +140,13 @@ static void vcpu_load(struct vcpu *v)
 	if (v->power_on_pending) {
 		v->power_on_pending = false;
 		arch_vcpu_reset(&v->ctx, v->on_entry, v->on_context);
+		atomic_store(&v->io.state, VCPU_IO_IDLE);	/* a wait ends with the reset */
 		vgic_vcpu_reset(v);
 		v->vtimer_line = false;
 	}
 	timer_event_cancel(wakeup_event(v));
+	if (v->dom->stub)
+		stub_vcpu_loaded(v->dom);
 	loaded[this_cpu_id()] = v;
 	arch_vcpu_load(v);
 	vgic_vcpu_load(v);
@@ -154,6 +165,8 @@ static void vcpu_put(struct vcpu *v)
 	vgic_vcpu_put(v);
 	arch_vcpu_put(v);
 	loaded[this_cpu_id()] = NULL;
+	if (v->dom->stub)
+		stub_vcpu_put(v->dom);
 	deadline = arch_vtimer_deadline(&v->ctx, v->dom->cntvoff, &armed);
 	if (armed && !v->vtimer_line && v->state != VCPU_OFF)
 		timer_event_arm(wakeup_event(v), v->pcpu, deadline);
@@ -165,6 +178,37 @@ static bool keep_running(struct vcpu *v)
 	       v->dom->state == DOMAIN_RUNNING && !machine_is_stopping();
 }
 
+/*
+ * v waits for a stub domain's answer (core/stubdom.c): apply it if it has
+ * come, else block until vcpu_io_complete wakes v. True: enter the guest.
+ */
+static bool io_resume(struct vcpu *v)
+{
+	if (atomic_load_explicit(&v->io.state, memory_order_acquire) == VCPU_IO_WAITING) {
+		v->blocked_since = timer_now();
+		v->state = VCPU_BLOCKED;
+		/* Pairs with vcpu_io_complete: one of us sees the other's store. */
+		atomic_thread_fence(memory_order_seq_cst);
+		if (atomic_load_explicit(&v->io.state, memory_order_acquire) == VCPU_IO_WAITING)
+			return false;
+		v->state = VCPU_RUNNABLE;
+	}
+	/* Its time waiting for the stub domain: in "apps", as an EL0 app's would be. */
+	v->stats.ns_app += timer_now() - v->io.since;
+	v->stats.app_ticks[v->io.app_index] += timer_now() - v->io.since;
+	guest_io_finish(v);
+	atomic_store_explicit(&v->io.state, VCPU_IO_IDLE, memory_order_relaxed);
+	return true;
+}
+
+void vcpu_io_complete(struct vcpu *v)
+{
+	atomic_store_explicit(&v->io.state, VCPU_IO_DONE, memory_order_release);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (v->state == VCPU_BLOCKED)
+		sched_wake(v);
+}
+
 static void run_vcpu(struct vcpu *v)
 {
 	uint64_t start = timer_now(), t0, t1, in_apps, others;
@@ -173,6 +217,9 @@ static void run_vcpu(struct vcpu *v)
 	do {
 		uint64_t exit;
 
+		if (__builtin_expect(atomic_load_explicit(&v->io.state, memory_order_relaxed) !=
+				     VCPU_IO_IDLE, 0) && !io_resume(v))
+			break;
 		vgic_before_entry(v);
 		t0 = timer_now();
 		exit = guest_enter(&v->ctx);

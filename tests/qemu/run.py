@@ -608,9 +608,10 @@ def make_initrd(ctx, scn, env, workdir, log):
         script = [MKINITRD] if os.access(MKINITRD, os.X_OK) else ["sh", MKINITRD]
         # --missing-ok: a missing image is the hypervisor's to report (and a
         # scenario's to expect), not a setup failure.
-        # Then the apps of the same toolchain and the Linux guest's files
+        # Then the apps and stub-domain images of the same toolchain and the Linux guest's files
         # (build/linux, made by scripts/linux.sh), where they exist.
-        extra = [os.path.join(ctx.build, env["tc"], "apps"), os.path.join(ctx.build, "linux")]
+        extra = [os.path.join(ctx.build, env["tc"], "apps"),
+                 os.path.join(ctx.build, env["tc"], "stubdom"), os.path.join(ctx.build, "linux")]
         helper(script + ["--missing-ok", src, path, guests_dir(ctx, env["tc"])] +
                [d for d in extra if os.path.isdir(d)], log)
         files = count_cpio_members(path)

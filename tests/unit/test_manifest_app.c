@@ -434,19 +434,23 @@ TEST(manifest_app, domain_without_apps)
 TEST(manifest_app, compatible_missing)
 {
 	EXPECT_ERRORS("node", "compat-missing",
-		      "/elvisor/compat-missing/a: compatible: must be \"elvisor,app\" (a domain's "
-		      "child nodes are the apps that serve it)");
+		      "/elvisor/compat-missing/a: compatible: must be \"elvisor,app\" or "
+		      "\"elvisor,stubdom\" (a domain's child nodes are the devices that serve it: "
+		      "EL0 apps or stub domains)");
 }
 
 TEST(manifest_app, compatible_wrong)
 {
 	EXPECT_ERRORS("node", "compat-wrong",
-		      "/elvisor/compat-wrong/a: compatible: must be \"elvisor,app\" (a domain's "
-		      "child nodes are the apps that serve it)",
-		      "/elvisor/compat-wrong/b: compatible: must be \"elvisor,app\" (a domain's "
-		      "child nodes are the apps that serve it)",
-		      "/elvisor/compat-wrong/c: compatible: must be \"elvisor,app\" (a domain's "
-		      "child nodes are the apps that serve it)");
+		      "/elvisor/compat-wrong/a: compatible: must be \"elvisor,app\" or "
+		      "\"elvisor,stubdom\" (a domain's child nodes are the devices that serve it: "
+		      "EL0 apps or stub domains)",
+		      "/elvisor/compat-wrong/b: compatible: must be \"elvisor,app\" or "
+		      "\"elvisor,stubdom\" (a domain's child nodes are the devices that serve it: "
+		      "EL0 apps or stub domains)",
+		      "/elvisor/compat-wrong/c: compatible: must be \"elvisor,app\" or "
+		      "\"elvisor,stubdom\" (a domain's child nodes are the devices that serve it: "
+		      "EL0 apps or stub domains)");
 }
 
 TEST(manifest_app, unknown_property)

@@ -64,7 +64,44 @@ _Static_assert(__builtin_offsetof(struct app_ops, timer) == APP_OPS_TIMER, "app_
 _Static_assert(__builtin_offsetof(struct app_ops, reset) == APP_OPS_RESET, "app_ops");
 _Static_assert(__builtin_offsetof(struct app_ops, input) == APP_OPS_INPUT, "app_ops");
 
-/* ---- Syscalls: svc #0, number in x8, arguments x0..x5, result x0 ---- */
+/*
+ * ---- Syscalls ----
+ *
+ * Two backends, one API. An EL0 app (the default) traps with svc #0: number
+ * in x8, arguments x0..x5, result x0. The same source built with
+ * -DAPP_STUB_BACKEND runs in a stub domain (stubdom/, docs/stubdom.md) at
+ * EL1: there every syscall is an out-of-line call into the stub runtime,
+ * which makes the STUB_HVC_SYSCALL hypercall (abi/stubdom.h). Out of line
+ * because an HVC may clobber more registers than an SVC does (SMCCC), and
+ * a function call already tells the compiler so.
+ */
+#ifdef APP_STUB_BACKEND
+
+/* The stub runtime's syscall: x0 of the app syscall nr with arguments a0..a2. */
+int64_t stub_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
+/* The stub runtime's end: WFI forever with interrupts masked. */
+__attribute__((noreturn)) void stub_halt(void);
+
+static inline int64_t app_syscall2(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	return stub_syscall(nr, a0, a1, 0);
+}
+
+static inline int64_t app_syscall3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	return stub_syscall(nr, a0, a1, a2);
+}
+
+/*
+ * A stub runtime ends each request with STUB_HVC_COMPLETE itself and has
+ * no crt0: an app that calls app_sys_return cannot be hosted, so say so at
+ * compile time.
+ */
+#define app_sys_return(...) \
+	_Static_assert(0, "app_sys_return is not available in a stub-domain build " \
+		       "(-DAPP_STUB_BACKEND): return from the app_ops handler instead")
+
+#else /* the EL0 backend */
 
 static inline int64_t app_syscall2(uint64_t nr, uint64_t a0, uint64_t a1)
 {
@@ -100,6 +137,8 @@ app_sys_return(uint64_t r0, uint64_t r1, uint64_t r2, uint64_t r3)
 	__asm__ volatile("svc #0" : : "r"(x8), "r"(x0), "r"(x1), "r"(x2), "r"(x3) : "memory");
 	__builtin_unreachable();
 }
+
+#endif /* APP_STUB_BACKEND */
 
 /* Log len (<= APP_LOG_MAX) bytes of text. Returns len. */
 static inline int64_t app_sys_log(const char *text, size_t len)
@@ -148,14 +187,18 @@ static inline uint64_t app_sys_time(void)
 static inline __attribute__((noreturn)) void app_sys_panic(const char *text, size_t len)
 {
 	app_syscall2(APP_SYS_PANIC, (uint64_t)(uintptr_t)text, len);
+#ifdef APP_STUB_BACKEND
+	stub_halt();		/* the hypervisor stops a panicking stub: not reached */
+#else
 	__builtin_unreachable();
+#endif
 }
 
 /* ---- what the manifest gave this app instance ---- */
 
 /*
- * Filled by crt0 from INIT's x2..x5 (and RESET's x3..x6) before the init or
- * reset handler runs, so an app needs no addresses of its own: it serves
+ * Filled by crt0 (a stub domain: the stub runtime) from INIT's x2..x6 (and
+ * RESET's x3..x7) before the init or reset handler runs, so an app needs no addresses of its own: it serves
  * wherever its manifest node puts it.
  */
 struct app_device_info {
@@ -163,11 +206,13 @@ struct app_device_info {
 	uint64_t mmio_base;	/* its MMIO range; size 0: none */
 	uint64_t mmio_size;
 	uint64_t irq;		/* its first granted INTID; 0: none */
+	uint64_t hwcaps;	/* APP_HWCAP_*: e.g. RNDR usable at EL0 */
 };
 extern struct app_device_info app_device;
-_Static_assert(sizeof(struct app_device_info) == 32 &&
-	       __builtin_offsetof(struct app_device_info, irq) == 24,
-	       "crt0.S stores INIT's x2..x5 with two stp");
+_Static_assert(sizeof(struct app_device_info) == 40 &&
+	       __builtin_offsetof(struct app_device_info, irq) == 24 &&
+	       __builtin_offsetof(struct app_device_info, hwcaps) == 32,
+	       "crt0.S stores INIT's x2..x6 with two stp and a str");
 
 /* Kept for apps that only need the file's size: app_device.file_size. */
 #define app_file_size (app_device.file_size)

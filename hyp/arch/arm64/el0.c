@@ -108,7 +108,6 @@ static uint64_t el20_translate(uint64_t ttbr0, uint64_t va)
 /* --- stage 2 only (no VHE) ----------------------------------------------------- */
 
 #define HCR_VM BIT(0)
-#define HCR_DC BIT(12)
 /* HCR_EL2 for the run: no guest trap bits, so every host sees the same app. */
 #define HCR_EL0_S2 (HCR_HOST_FLAGS | HCR_TGE | HCR_DC | HCR_VM)
 

@@ -47,6 +47,10 @@ static void do_call(struct vcpu *v)
 	for (unsigned i = 0; i < 7; i++)
 		regs[i] = v->ctx.gprs.x[i];
 	guest_call(v, regs);
+	if (vcpu_io_posted(v)) {
+		v->io.kind = VCPU_IO_CALL;	/* x0..x3 come with the completion */
+		return;
+	}
 	for (unsigned i = 0; i < 4; i++)
 		v->ctx.gprs.x[i] = regs[i];
 }
@@ -118,46 +122,81 @@ static void handle_sysreg(struct vcpu *v, uint64_t esr)
 	arch_inject_undef(&v->ctx);
 }
 
-/* ISS of a data abort: ISV, SAS, SSE, SRT, SF, WnR (Arm ARM D17.2.40). */
+/* The access could not be emulated: the guest gets a data abort (cold). */
+__attribute__((noinline, cold)) static void mmio_refused(struct vcpu *v, uint64_t esr)
+{
+	guest_fault_log_once(v, FAULT_UNHANDLED_DABT,
+			     "%s of %u bytes at IPA %#lx (pc %#lx): no device there or its "
+			     "emulator refused it, abort injected",
+			     (esr & ESR_DABT_WNR) ? "write" : "read", 1u << ((esr >> ESR_DABT_SAS_SHIFT) & 3),
+			     ((v->ctx.hpfar >> 4) << 12) | (v->ctx.far & 0xfff), v->ctx.gprs.pc);
+	arch_inject_dabt(&v->ctx, v->ctx.far);
+}
+
+/*
+ * An emulated access is answered: the value into the register the syndrome
+ * names (ISS: SAS, SSE, SRT, SF, WnR; Arm ARM D17.2.40), or an abort.
+ */
+static inline __attribute__((always_inline)) void mmio_answer(struct vcpu *v, uint64_t esr,
+								bool ok, uint64_t value)
+{
+	unsigned size = 1u << ((esr >> ESR_DABT_SAS_SHIFT) & 3);
+
+	if (!ok) {
+		mmio_refused(v, esr);
+		return;
+	}
+	if (!(esr & ESR_DABT_WNR)) {
+		if (size < 8) {
+			value &= (1UL << (size * 8)) - 1;
+			if ((esr & ESR_DABT_SSE) && (value & (1UL << (size * 8 - 1))))
+				value |= ~0UL << (size * 8);
+		}
+		if (!(esr & ESR_DABT_SF))
+			value &= 0xffffffffUL;
+		write_gpr(v, (esr >> ESR_DABT_SRT_SHIFT) & 0x1f, value);
+	}
+	skip_instruction(v);
+}
+
 static void handle_dabt(struct vcpu *v, uint64_t esr)
 {
 	uint64_t ipa = ((v->ctx.hpfar >> 4) << 12) | (v->ctx.far & 0xfff);
-	bool isv = esr & (1UL << 24);
-	unsigned size = 1u << ((esr >> 22) & 3);
-	bool sign_extend = esr & (1UL << 21);
-	unsigned srt = (esr >> 16) & 0x1f;
-	bool sf = esr & (1UL << 15);
-	bool write = esr & (1UL << 6);
-	bool s1ptw = esr & (1UL << 7);
+	unsigned size = 1u << ((esr >> ESR_DABT_SAS_SHIFT) & 3);
+	bool write = esr & ESR_DABT_WNR;
 	uint64_t value = 0;
+	bool ok;
 
 	v->stats.traps[TRAP_DABT]++;
-	if (s1ptw || !isv) {
+	if ((esr & ESR_DABT_S1PTW) || !(esr & ESR_DABT_ISV)) {
 		guest_fault_log_once(v, FAULT_UNDECODABLE_DABT,
 				     "%s at IPA %#lx (pc %#lx) cannot be emulated%s: abort injected",
 				     write ? "write" : "read", ipa, v->ctx.gprs.pc,
-				     s1ptw ? " (stage-1 walk)" : " (no syndrome)");
+				     (esr & ESR_DABT_S1PTW) ? " (stage-1 walk)" : " (no syndrome)");
 		arch_inject_dabt(&v->ctx, v->ctx.far);
 		return;
 	}
 	if (write)
-		value = read_gpr(v, srt) & (size == 8 ? ~0UL : (1UL << (size * 8)) - 1);
-	if (!mmio_emulate(v, ipa, write, size, &value)) {
-		guest_fault_log_once(v, FAULT_UNHANDLED_DABT,
-				     "%s of %u bytes at IPA %#lx (pc %#lx): no device there or its "
-				     "emulator refused it, abort injected",
-				     write ? "write" : "read", size, ipa, v->ctx.gprs.pc);
-		arch_inject_dabt(&v->ctx, v->ctx.far);
+		value = read_gpr(v, (esr >> ESR_DABT_SRT_SHIFT) & 0x1f) &
+			(size == 8 ? ~0UL : (1UL << (size * 8)) - 1);
+	ok = mmio_emulate(v, ipa, write, size, &value);
+	if (vcpu_io_posted(v)) {
+		/* A stub domain answers later: keep the syndrome, leave the PC on the access. */
+		v->io.kind = VCPU_IO_MMIO;
+		v->io.esr = esr;
 		return;
 	}
-	if (!write) {
-		if (sign_extend && size < 8 && (value & (1UL << (size * 8 - 1))))
-			value |= ~0UL << (size * 8);
-		if (!sf)
-			value &= 0xffffffffUL;
-		write_gpr(v, srt, value);
+	mmio_answer(v, esr, ok, value);
+}
+
+void guest_io_finish(struct vcpu *v)
+{
+	if (v->io.kind == VCPU_IO_MMIO) {
+		mmio_answer(v, v->io.esr, v->io.ok, v->io.res[0]);
+		return;
 	}
-	skip_instruction(v);
+	for (unsigned i = 0; i < 4; i++)
+		v->ctx.gprs.x[i] = v->io.res[i];
 }
 
 static void handle_iabt(struct vcpu *v, uint64_t esr)

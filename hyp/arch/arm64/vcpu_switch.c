@@ -62,6 +62,8 @@
  * the guest (not trapped, TSW = 0): they act on this pCPU's caches only,
  * and Linux does not use them. TID3: the feature ID registers are emulated
  * (guest_idregs.c). TLOR: LORegions are hidden and their registers trap.
+ * A stub domain also gets DC: it runs with its MMU off and needs Normal
+ * memory (abi/stubdom.h); stage 2's Inner Shareable keeps it coherent.
  */
 #define HCR_VM BIT(0)
 #define HCR_SWIO BIT(1)
@@ -302,7 +304,8 @@ void arch_vcpu_load(struct vcpu *v)
 		restore_pauth_keys(v->ctx.el1);
 	restore_fp(&v->ctx.fp);
 	restore_vtimer(&v->ctx.timer);
-	write_sysreg(hcr_el2, HCR_GUEST | (pauth ? HCR_GUEST_PAUTH : 0) | (vhe ? HCR_E2H : 0));
+	write_sysreg(hcr_el2, HCR_GUEST | (pauth ? HCR_GUEST_PAUTH : 0) | (vhe ? HCR_E2H : 0) |
+				      (d->stub ? HCR_DC : 0));
 	isb();
 }
 

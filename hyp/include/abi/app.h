@@ -121,11 +121,15 @@
  * Once per app instance, when its domain is created, before any vCPU of the
  * domain runs. x1 = domain id, and what the manifest gave the app: x2 = the
  * size of its file (0: none), x3 = its MMIO base, x4 = its MMIO size (0:
- * none), x5 = its first granted INTID (0: none). So one app image serves
+ * none), x5 = its first granted INTID (0: none), x6 = the processor
+ * features the app may use at EL0 (APP_HWCAP_*). So one app image serves
  * wherever a manifest puts it. Result x0: 0 = ready; negative = the app
  * cannot run (it is disabled).
  */
 #define APP_EV_INIT		1
+
+/* INIT's x6 (RESET's x7): instructions usable at EL0 beyond Armv8.0. */
+#define APP_HWCAP_RNDR		1	/* FEAT_RNG: RNDR and RNDRRS (S3_3_C2_C4_0/1) */
 
 /*
  * A vCPU of the domain read from one of the app's MMIO ranges.
@@ -162,8 +166,8 @@
 
 /*
  * The app must return its device to its power-on state.
- * x1 = reason (APP_RESET_*), x2 = domain id, x3..x6 = as INIT's x2..x5
- * (file size, MMIO base and size, first granted INTID).
+ * x1 = reason (APP_RESET_*), x2 = domain id, x3..x7 = as INIT's x2..x6
+ * (file size, MMIO base and size, first granted INTID, hardware features).
  * Before this event the hypervisor has cancelled the app's timer, removed
  * all its guest mappings and cleared every virtual interrupt it had set.
  * For APP_RESET_FAULT it has also re-initialised the app's memory from the

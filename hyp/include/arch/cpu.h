@@ -45,6 +45,15 @@ static inline uint64_t arch_counter_freq(void)
 	return v;
 }
 
+/* True if the CPU implements FEAT_RNG (RNDR, readable at every EL). */
+static inline bool arch_has_rndr(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(v));
+	return (v >> 60) != 0;
+}
+
 /* True if the CPU implements FEAT_VHE (and elvisor runs with E2H = 1). */
 bool arch_has_vhe(void);
 

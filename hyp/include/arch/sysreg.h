@@ -16,6 +16,8 @@
 #define HCR_FMO BIT(3)
 #define HCR_IMO BIT(4)
 #define HCR_AMO BIT(5)
+/* DC: EL1&0 stage 1 off behaves as Normal WB memory (EL0 apps without VHE, stub domains). */
+#define HCR_DC BIT(12)
 #define HCR_TGE BIT(27)
 #define HCR_RW BIT(31)
 #define HCR_E2H BIT(34)

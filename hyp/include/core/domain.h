@@ -23,6 +23,7 @@ struct vcpu;
 struct vgic_dist;
 struct vgic_cpu;
 struct app;
+struct stub;
 
 /*
  * An emulated MMIO region. Handlers get the offset into the region and the
@@ -64,6 +65,28 @@ struct vcpu_stats {
 	uint64_t traps[TRAP_CLASSES];
 };
 
+/*
+ * An access a vCPU waits for (a device served by a stub domain): the vCPU
+ * is blocked from the trap until the stub completes the request. Whoever
+ * completes it fills ok/res and stores VCPU_IO_DONE (release), then wakes
+ * the vCPU; the vCPU's own pCPU applies the answer (guest_io_finish) before
+ * it enters the guest again.
+ */
+enum vcpu_io_state { VCPU_IO_IDLE, VCPU_IO_WAITING, VCPU_IO_DONE };
+enum vcpu_io_kind { VCPU_IO_MMIO, VCPU_IO_CALL };
+
+struct vcpu_io {
+	_Atomic int state;		/* enum vcpu_io_state */
+	uint8_t kind;			/* enum vcpu_io_kind */
+	uint64_t esr;			/* MMIO: the trapped access's syndrome (arch) */
+	/* The answer: MMIO read: res[0] = the value; false = abort the access. */
+	bool ok;
+	uint64_t res[4];		/* CALL: the caller's x0..x3 */
+	/* For the vCPU's accounting: when it was posted, to which of its domain's devices. */
+	uint64_t since;
+	uint8_t app_index;
+};
+
 struct vcpu {
 	struct vcpu_context ctx;	/* arch: registers, EL1 state, FP, timer */
 	struct domain *dom;
@@ -86,7 +109,17 @@ struct vcpu {
 	bool vtimer_line;		/* virtual timer output (vcpu.c) */
 	struct vcpu_stats stats;
 	unsigned mmio_hint;		/* index of the MMIO region it hit last */
+	struct vcpu_io io;
 };
+
+/*
+ * True from the trap that posted v's access to a stub domain until v has
+ * applied the answer (which may already have come: DONE counts too).
+ */
+static inline bool vcpu_io_posted(struct vcpu *v)
+{
+	return atomic_load_explicit(&v->io.state, memory_order_relaxed) != VCPU_IO_IDLE;
+}
 
 enum domain_state { DOMAIN_RUNNING, DOMAIN_STOPPED };
 
@@ -110,6 +143,7 @@ struct domain {
 	struct vgic_dist *vgic;
 	struct app *apps[MANIFEST_MAX_APPS];	/* core/app.h */
 	unsigned napps;
+	struct stub *stub;		/* a stub domain: what it serves (core/stubdom.h) */
 
 	_Atomic int state;		/* enum domain_state */
 	_Atomic bool reset_requested;

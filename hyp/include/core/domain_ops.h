@@ -14,6 +14,9 @@ void domains_start(void);
 /* PSCI SYSTEM_OFF / SYSTEM_RESET from a guest: stop (and restart) it. */
 void domain_request_stop(struct domain *d);
 void domain_request_reset(struct domain *d);
+/* The same without the console line (the caller says why): a stub domain's fault policy. */
+void domain_halt(struct domain *d);
+void domain_restart(struct domain *d);
 
 /*
  * Deferred domain work a pCPU does from its run loop with no vCPU loaded:

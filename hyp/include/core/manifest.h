@@ -37,6 +37,11 @@
 #define GUEST_BENCH_DEVICE_BASE 0x0b000000UL
 #define GUEST_BENCH_DEVICE_SIZE 0x00001000UL
 #define APP_COMPATIBLE "elvisor,app"
+/* The same device served by a stub domain (abi/stubdom.h, docs/stubdom.md). */
+#define STUBDOM_COMPATIBLE "elvisor,stubdom"
+#define STUBDOM_MEMORY_MB_DEFAULT 4	/* 2 of them are the device-tree space */
+/* Where a stub image without an arm64 Image header is loaded and entered. */
+#define STUBDOM_LOAD_OFFSET 0x80000UL
 
 #define MANIFEST_MAX_APPS 4
 #define MANIFEST_MAX_APP_CALLS 4	/* function-ID ranges per app */
@@ -72,6 +77,7 @@ struct app_config {
 	/* The guest DT's compatible list for the device: NUL-separated strings, as in the DTB. */
 	char dt_compatible[MANIFEST_DT_COMPATIBLE_MAX];
 	unsigned dt_compatible_len;		/* 0: the device is not described to the guest */
+	bool stubdom;				/* served by a stub domain, not at EL0 */
 };
 
 struct domain_config {
@@ -94,6 +100,12 @@ struct domain_config {
 	unsigned weight;			/* scheduling weight, default 256 */
 	bool test_domain;			/* reports ELVISOR_HVC_TEST_RESULT */
 	bool bench_device;			/* gets the hypervisor's test device */
+	/*
+	 * A stub domain (made by the parser from an elvisor,stubdom node): it
+	 * serves app[stub_app] of domain[stub_target] of the manifest.
+	 */
+	bool stub;
+	unsigned stub_target, stub_app;
 	struct app_config app[MANIFEST_MAX_APPS];
 	unsigned napps;
 };

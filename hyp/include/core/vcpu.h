@@ -20,6 +20,12 @@ void vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t context);
 void vcpu_block_in_wfi(struct vcpu *v);	/* WFI with nothing pending */
 void vcpu_power_off(struct vcpu *v);	/* PSCI CPU_OFF */
 
+/*
+ * The access v waits for is answered (v->io.ok and res filled): mark it done
+ * and wake v if it already blocked. Any pCPU, any context.
+ */
+void vcpu_io_complete(struct vcpu *v);
+
 /* Whether v's state is on some pCPU right now. */
 bool vcpu_is_loaded(const struct vcpu *v);
 
