@@ -88,7 +88,8 @@ include stubdom/stubdom.mk
 
 # --- the boot archive: a manifest and the images it names -------------------
 # Files the manifest names are looked up in its own directory, then in
-# IMAGE_DIRS (yours), then among the test guests, then among the apps.
+# IMAGE_DIRS (yours), then among the test guests, then among the apps, then
+# among the stub-domain images (build/<toolchain>/stubdom/).
 # The default: the Linux demo (docs/linux.md); configs/demo.dts is the bare-metal one.
 MANIFEST ?= configs/linux.dts
 IMAGE_DIRS ?=

@@ -155,9 +155,12 @@ static void run_deferred_for(struct app *a)
 	bool expected = true;
 	unsigned n;
 
-	if (atomic_compare_exchange_strong(&a->timer_due, &expected, false))
-		app_deliver3(a, NULL, APP_EV_TIMER, a->timer_deadline_ns, 0, 0, res);
-	while ((n = take_input(a, &bytes)) != 0)
+	if (atomic_compare_exchange_strong(&a->timer_due, &expected, false) &&
+	    app_deliver3(a, NULL, APP_EV_TIMER, a->timer_deadline_ns, 0, 0, res) ==
+		    APP_UNAVAILABLE && a->stub)
+		atomic_store(&a->timer_due, true);	/* no room in the ring: at a completion */
+	/* A stub domain takes input a batch at a time; the rest stays in the ring. */
+	while (!(a->stub && stub_input_busy(a)) && (n = take_input(a, &bytes)) != 0)
 		app_deliver3(a, NULL, APP_EV_INPUT, n, bytes, 0, res);
 }
 

@@ -63,6 +63,8 @@ struct stub {
 	struct timer_event budget;	/* armed while it runs with requests outstanding */
 	uint64_t used, stint_start;
 	uint64_t dropped;		/* events answered without it: disabled, or no room */
+	unsigned inputs;		/* INPUT requests outstanding (at most one: batches) */
+	bool retry;			/* a deferred event found no room: retry at a completion */
 };
 
 _Static_assert(sizeof(struct stub) <= PAGE_SIZE, "a stub in a page");
@@ -124,6 +126,8 @@ static void answer_all_faulted(struct stub *s)
 		struct stub_pending *p = &s->pend[seq % STUB_RING_SLOTS];
 
 		account(s, p->event, p->posted, p->v != NULL);
+		if (p->event == APP_EV_INPUT)
+			s->inputs--;
 		if (p->v)
 			answer(s->app, p->v, p->event, false, none);
 		p->v = NULL;
@@ -170,12 +174,24 @@ static uint64_t budget_used(const struct stub *s, uint64_t now)
 	return s->used + (s->stint_start ? now - s->stint_start : 0);
 }
 
-/* While it runs with work to do, the budget timer fires when its time is up. */
+/*
+ * While it runs with work to do, the budget timer fires when its time is
+ * up. It is armed lazily (left armed when the stub stops running, checked
+ * and re-armed when it fires): writing the timer at every load would cost
+ * every request, and under QEMU's icount every new deadline lets the other
+ * pCPUs run up to it first.
+ */
 static void budget_arm(struct stub *s, uint64_t now)
 {
 	uint64_t budget = s->app->budget_ticks, used = budget_used(s, now);
 
-	timer_event_arm(&s->budget, s->dom->vcpu[0]->pcpu, now + (used < budget ? budget - used : 0));
+	timer_event_arm(&s->budget, this_cpu_id(), now + (used < budget ? budget - used : 0));
+}
+
+static void budget_arm_lazily(struct stub *s, uint64_t now)
+{
+	if (!timer_event_armed(&s->budget))
+		budget_arm(s, now);
 }
 
 /* The oldest request had the stub domain's CPU for its whole budget: a hang. */
@@ -188,7 +204,7 @@ static void budget_expired(struct timer_event *ev)
 	spin_lock(&s->lock);
 	if (s->state != STUB_UP || !outstanding(s) || !s->stint_start) {
 		spin_unlock(&s->lock);
-		return;
+		return;		/* armed again when it runs with work to do */
 	}
 	if (budget_used(s, now) < s->app->budget_ticks) {
 		budget_arm(s, now);
@@ -209,7 +225,7 @@ void stub_vcpu_loaded(struct domain *d)
 	spin_lock(&s->lock);
 	s->stint_start = now;
 	if (s->state == STUB_UP && outstanding(s))
-		budget_arm(s, now);
+		budget_arm_lazily(s, now);
 	spin_unlock(&s->lock);
 }
 
@@ -221,7 +237,6 @@ void stub_vcpu_put(struct domain *d)
 	if (outstanding(s))
 		s->used += timer_now() - s->stint_start;
 	s->stint_start = 0;
-	timer_event_cancel(&s->budget);
 	spin_unlock(&s->lock);
 }
 
@@ -364,6 +379,8 @@ static bool post_locked(struct stub *s, struct vcpu *v, uint64_t ev, const uint6
 	for (unsigned i = 0; i < 7; i++)
 		slot->args[i] = args[i];
 	*p = (struct stub_pending){ v, ev, now };
+	if (ev == APP_EV_INPUT)
+		s->inputs++;
 	if (v) {
 		v->io.since = now;
 		v->io.app_index = (uint8_t)s->app->index;
@@ -372,7 +389,7 @@ static bool post_locked(struct stub *s, struct vcpu *v, uint64_t ev, const uint6
 	if (!busy)
 		s->used = 0;	/* the oldest request's budget starts now */
 	if (!busy && s->stint_start && s->state == STUB_UP)
-		budget_arm(s, now);	/* it is running: a request for it to hang on */
+		budget_arm_lazily(s, now);	/* it is running: a request for it to hang on */
 	atomic_store(&s->next_seq, seq + 1);
 	/* Restarting: held (not published) until the new instance gets its ring. */
 	if (s->state == STUB_UP)
@@ -390,12 +407,18 @@ int stub_deliver(struct app *a, struct vcpu *v, uint64_t ev, const uint64_t args
 	if (!posted) {
 		s->dropped++;
 		a->stats.events[ev]++;
+		s->retry = s->state != STUB_DISABLED;
 	}
 	spin_unlock(&s->lock);
 	if (!posted)
 		return APP_UNAVAILABLE;
 	kick(s);
 	return APP_POSTED;
+}
+
+bool stub_input_busy(const struct app *a)
+{
+	return a->stub->inputs != 0;
 }
 
 int stub_deliver3(struct app *a, struct vcpu *v, uint64_t ev, uint64_t arg1, uint64_t arg2,
@@ -440,6 +463,13 @@ static void complete(struct stub *s, uint64_t regs[7])
 	if (p->v)
 		answer(s->app, p->v, p->event, true, &regs[2]);
 	event = p->event;
+	if (event == APP_EV_INPUT || s->retry) {
+		/* Console input waits for this one (or an event found no room): go on. */
+		if (event == APP_EV_INPUT)
+			s->inputs--;
+		s->retry = false;
+		atomic_store(&apps_deferred_pending[this_cpu_id()], true);
+	}
 	refused = (event == APP_EV_INIT || event == APP_EV_RESET) && (int64_t)regs[2] < 0;
 	p->v = NULL;
 	atomic_store(&s->done_seq, seq + 1);

@@ -1,7 +1,8 @@
 /*
  * manifest_parse() on manifests compiled by dtc from
  * tests/unit/dts/manifest-*.dts, with a fake boot archive of in-memory
- * files (arm64 Image headers built here, raw blobs).
+ * files (arm64 Image headers built here, raw blobs); the archive, the
+ * report sink and the checks are manifest_harness.c's.
  *
  * Most rejection fixtures put the domain under test between the domains
  * "first" and "last" (manifest-first.dtsi, manifest-last.dtsi): each such
@@ -13,13 +14,8 @@
 #include <string.h>
 
 #include "core/manifest.h"
+#include "manifest_harness.h"
 #include "test.h"
-
-#define MIB (1ULL << 20)
-#define PCPUS 4
-#define MEMORY_AVAILABLE (1024 * MIB)
-#define MAX_REPORTS 32
-#define REPORT_MAX 512
 
 #define IMAGE_TEXT_OFFSET 0x80000ULL
 #define IMAGE_SIZE (20 * MIB)		/* the header's image_size */
@@ -27,12 +23,6 @@
 #define INITRD_SIZE 100000		/* not a multiple of the page size */
 
 /* ---- the fake boot archive ---- */
-
-struct fake_file {
-	const char *name;
-	const uint8_t *data;
-	size_t size;
-};
 
 static uint8_t image[4096], image_nosize[8192], image_odd[4096];
 static uint8_t image_far[4096], raw[RAW_SIZE], initrd[INITRD_SIZE];
@@ -53,102 +43,29 @@ static const struct fake_file files[] = {
 	{ "huge.cpio", initrd, 300 * MIB },
 };
 
-static void put_le64(uint8_t *p, uint64_t value)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(value >> (8 * i));
-}
-
-/* An arm64 Image header: branch, text_offset, image_size, flags, magic. */
-static void make_image(uint8_t *buf, size_t size, uint64_t text_offset,
-		       uint64_t image_size)
-{
-	memset(buf, 0, size);
-	memcpy(buf, "\x10\x00\x00\x14", 4);		/* b +0x40 */
-	put_le64(buf + 8, text_offset);
-	put_le64(buf + 16, image_size);
-	put_le64(buf + 24, 0xa);			/* LE, 4K, anywhere */
-	memcpy(buf + 56, "ARM\x64", 4);
-}
-
 static void make_files(void)
 {
-	size_t i;
-
-	make_image(image, sizeof(image), IMAGE_TEXT_OFFSET, IMAGE_SIZE);
-	make_image(image_nosize, sizeof(image_nosize), IMAGE_TEXT_OFFSET, 0);
-	make_image(image_odd, sizeof(image_odd), 0x80002, IMAGE_SIZE);
-	make_image(image_far, sizeof(image_far), 1ULL << 40, IMAGE_SIZE);
-	for (i = 0; i + 4 <= sizeof(raw); i += 4)
-		memcpy(raw + i, "\x1f\x20\x03\xd5", 4);	/* nop */
+	make_arm64_image(image, sizeof(image), IMAGE_TEXT_OFFSET, IMAGE_SIZE);
+	make_arm64_image(image_nosize, sizeof(image_nosize), IMAGE_TEXT_OFFSET, 0);
+	make_arm64_image(image_odd, sizeof(image_odd), 0x80002, IMAGE_SIZE);
+	make_arm64_image(image_far, sizeof(image_far), 1ULL << 40, IMAGE_SIZE);
+	fill_nops(raw, sizeof(raw));
 	memset(initrd, 0x5a, sizeof(initrd));
 }
 
-static bool fake_find_file(void *ctx, const char *name, const void **data,
-			   size_t *size)
-{
-	size_t i;
-
-	CHECK(ctx == &files);
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (strcmp(files[i].name, name) == 0) {
-			*data = files[i].data;
-			*size = files[i].size;
-			return true;
-		}
-	}
-	return false;
-}
+static const struct fake_archive archive = FAKE_ARCHIVE(files, make_files);
 
 /* ---- parsing and checking ---- */
-
-static char reports[MAX_REPORTS][REPORT_MAX];
-static unsigned nreports;
-static struct manifest manifest;
-
-static void fake_report(void *ctx, const char *message)
-{
-	CHECK(ctx == &files);
-	CHECK(strlen(message) < REPORT_MAX);
-	if (nreports < MAX_REPORTS)
-		strcpy(reports[nreports], message);
-	nreports++;
-}
 
 static int parse_blob(const void *blob, size_t size, unsigned pcpus,
 		      uint64_t memory)
 {
-	const struct manifest_env env = {
-		.pcpus = pcpus,
-		.memory_available = memory,
-		.find_file = fake_find_file,
-		.ctx = (void *)&files,
-		.report = fake_report,
-	};
-
-	make_files();
-	nreports = 0;
-	/* Garbage first: the parser must fill in everything itself. */
-	memset(&manifest, 0xa5, sizeof(manifest));
-	return manifest_parse(blob, size, &env, &manifest);
-}
-
-static void *load_dtb(const char *fixture, size_t *size)
-{
-	char relative[128];
-
-	snprintf(relative, sizeof(relative), "dtb/manifest-%s.dtb", fixture);
-	return unit_load_fixture(relative, size);
+	return parse_manifest_blob(&archive, blob, size, pcpus, memory);
 }
 
 static int parse_with(const char *fixture, unsigned pcpus, uint64_t memory)
 {
-	size_t size;
-	void *blob = load_dtb(fixture, &size);
-
-	return parse_blob(blob, size, pcpus, memory);
+	return parse_manifest_fixture(&archive, "", fixture, pcpus, memory);
 }
 
 static int parse(const char *fixture)
@@ -156,81 +73,11 @@ static int parse(const char *fixture)
 	return parse_with(fixture, PCPUS, MEMORY_AVAILABLE);
 }
 
-static void show_reports(const char *file, int line, const char *why)
-{
-	char all[MAX_REPORTS * (REPORT_MAX + 4)] = "";
-	unsigned i;
-
-	for (i = 0; i < nreports && i < MAX_REPORTS; i++) {
-		strcat(all, "\n  ");
-		strcat(all, reports[i]);
-	}
-	unit_fail(file, line, "%s; %u report%s:%s", why, nreports,
-		  nreports == 1 ? "" : "s", all);
-}
-
-/* Some report contains the text. */
-#define CHECK_REPORTED(text) check_reported(__FILE__, __LINE__, (text))
-
-static void check_reported(const char *file, int line, const char *text)
-{
-	char why[REPORT_MAX + 32];
-	unsigned i;
-
-	for (i = 0; i < nreports && i < MAX_REPORTS; i++) {
-		if (strstr(reports[i], text) != NULL)
-			return;
-	}
-	snprintf(why, sizeof(why), "\"%s\" not reported", text);
-	show_reports(file, line, why);
-}
-
-#define CHECK_REPORTS(n) check_reports(__FILE__, __LINE__, (n))
-
-static void check_reports(const char *file, int line, unsigned n)
-{
-	char why[64];
-
-	if (nreports != n) {
-		snprintf(why, sizeof(why), "expected %u report%s", n,
-			 n == 1 ? "" : "s");
-		show_reports(file, line, why);
-	}
-}
-
-static const struct domain_config *find_domain(const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < manifest.ndomains; i++) {
-		if (strcmp(manifest.domain[i].name, name) == 0)
-			return &manifest.domain[i];
-	}
-	return NULL;
-}
-
-#define DOMAIN(name) domain_named(__FILE__, __LINE__, (name))
-
-static const struct domain_config *domain_named(const char *file, int line,
-						const char *name)
-{
-	const struct domain_config *d = find_domain(name);
-	char why[128];
-
-	if (d == NULL) {
-		snprintf(why, sizeof(why), "domain \"%s\" not accepted", name);
-		show_reports(file, line, why);
-	}
-	return d;
-}
-
 /* A fixture without errors. */
 static void parse_ok(const char *fixture, unsigned ndomains)
 {
 	CHECK_EQ(parse(fixture), 0);
-	CHECK_REPORTS(0);
-	CHECK_EQ(manifest.ndomains, ndomains);
-	CHECK_EQ(manifest.rejected, 0);
+	CHECK_CLEAN(ndomains);
 }
 
 /*
@@ -457,7 +304,7 @@ TEST(manifest, not_a_device_tree)
 TEST(manifest, truncated_device_tree)
 {
 	size_t size;
-	void *blob = load_dtb("good", &size);
+	void *blob = load_manifest_dtb("good", &size);
 
 	CHECK_EQ(parse_blob(blob, size - 1, PCPUS, MEMORY_AVAILABLE), -1);
 	CHECK_REPORTS(1);
@@ -469,7 +316,7 @@ TEST(manifest, truncated_device_tree)
 TEST(manifest, corrupted_device_tree)
 {
 	size_t size;
-	uint8_t *blob = load_dtb("good", &size);
+	uint8_t *blob = load_manifest_dtb("good", &size);
 	uint32_t off_struct = fdt_off_dt_struct(blob);
 
 	/* The first token of the structure block is no longer BEGIN_NODE. */
@@ -490,7 +337,7 @@ TEST(manifest, no_blob)
 TEST(manifest, misaligned_blob)
 {
 	size_t size;
-	void *blob = load_dtb("good", &size);
+	void *blob = load_manifest_dtb("good", &size);
 	uint8_t *copy = malloc(size + 8);	/* 16-byte aligned */
 
 	CHECK(copy != NULL);
@@ -940,7 +787,7 @@ TEST(manifest, every_error_of_a_domain_is_reported)
 TEST(manifest, random_corruption)
 {
 	size_t size;
-	uint8_t *good = load_dtb("good", &size);
+	uint8_t *good = load_manifest_dtb("good", &size);
 	uint8_t *blob = malloc(size);
 	unsigned round, i;
 

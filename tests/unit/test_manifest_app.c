@@ -2,7 +2,8 @@
  * The manifest's app nodes (hyp/core/manifest_app.c through
  * manifest_parse()) on manifests compiled by dtc from
  * tests/unit/dts/manifest-app-*.dts, with a fake boot archive whose app
- * images are ELF files built here.
+ * images are ELF files built here (archive, report sink and checks:
+ * manifest_harness.c).
  *
  * manifest-app-good.dts uses every property but file and dt-compatible,
  * which manifest-app-file-dt.dts uses; every other fixture holds a good
@@ -14,37 +15,23 @@
  * "dev" whose app uses both, which must survive too.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/manifest.h"
 #include "lib/elf.h"
+#include "manifest_harness.h"
 #include "test.h"
-
-#define MIB (1ULL << 20)
-#define PCPUS 4
-#define MEMORY_AVAILABLE (1024 * MIB)
-#define MAX_REPORTS 32
-#define REPORT_MAX 512
 
 /* ---- the fake boot archive ---- */
 
 /* A one-segment app: R-X text at the bottom of the app window. */
 #define APP_ELF_SIZE 0x200
-#define APP_ELF_VADDR 0x400000
-#define APP_ELF_ENTRY (APP_ELF_VADDR + 0x100)
 
 static uint8_t app_elf[APP_ELF_SIZE], wx_elf[APP_ELF_SIZE], raw[0x1000];
 
 /* An app's file (file = "disk.img"): any size, not a multiple of a page. */
 #define DISK_SIZE 0x2345
 static uint8_t disk[DISK_SIZE];
-
-struct fake_file {
-	const char *name;
-	const uint8_t *data;
-	size_t size;
-};
 
 static const struct fake_file files[] = {
 	{ "raw.bin", raw, sizeof(raw) },	/* every domain's kernel; not an ELF */
@@ -62,144 +49,21 @@ static const struct fake_file files[] = {
 	{ "huge.img", NULL, APP_FILE_SIZE_MAX + 1 },
 };
 
-static void le(uint8_t *p, uint64_t value, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(value >> (8 * i));
-}
-
-/* ELF64 header and one PT_LOAD program header covering the whole file. */
-static void make_elf(uint8_t *buf, uint32_t seg_flags)
-{
-	uint8_t *ph = buf + ELF64_EHDR_SIZE;
-
-	memset(buf, 0, APP_ELF_SIZE);
-	memcpy(buf, "\x7f" "ELF", 4);
-	buf[EI_CLASS] = ELFCLASS64;
-	buf[EI_DATA] = ELFDATA2LSB;
-	buf[EI_VERSION] = EV_CURRENT;
-	le(buf + 16, ET_EXEC, 2);
-	le(buf + 18, EM_AARCH64, 2);
-	le(buf + 20, EV_CURRENT, 4);
-	le(buf + 24, APP_ELF_ENTRY, 8);		/* e_entry */
-	le(buf + 32, ELF64_EHDR_SIZE, 8);	/* e_phoff */
-	le(buf + 52, ELF64_EHDR_SIZE, 2);	/* e_ehsize */
-	le(buf + 54, ELF64_PHDR_SIZE, 2);	/* e_phentsize */
-	le(buf + 56, 1, 2);			/* e_phnum */
-	le(ph + 0, PT_LOAD, 4);
-	le(ph + 4, seg_flags, 4);
-	le(ph + 8, 0, 8);			/* p_offset */
-	le(ph + 16, APP_ELF_VADDR, 8);		/* p_vaddr */
-	le(ph + 24, APP_ELF_VADDR, 8);		/* p_paddr */
-	le(ph + 32, APP_ELF_SIZE, 8);		/* p_filesz */
-	le(ph + 40, APP_ELF_SIZE, 8);		/* p_memsz */
-	le(ph + 48, 0x1000, 8);			/* p_align */
-	le(buf + 0x100, 0xd503201f, 4);		/* nop at the entry point */
-}
-
 static void make_files(void)
 {
-	make_elf(app_elf, PF_R | PF_X);
-	make_elf(wx_elf, PF_R | PF_W | PF_X);
-	for (size_t i = 0; i + 4 <= sizeof(raw); i += 4)
-		le(raw + i, 0xd503201f, 4);	/* nop: bytes 1f 20 03 d5 */
+	make_app_elf(app_elf, sizeof(app_elf), PF_R | PF_X);
+	make_app_elf(wx_elf, sizeof(wx_elf), PF_R | PF_W | PF_X);
+	fill_nops(raw, sizeof(raw));
 }
 
-static bool fake_find_file(void *ctx, const char *name, const void **data, size_t *size)
-{
-	CHECK(ctx == files);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (strcmp(files[i].name, name) == 0) {
-			*data = files[i].data;
-			*size = files[i].size;
-			return true;
-		}
-	}
-	return false;
-}
+static const struct fake_archive archive = FAKE_ARCHIVE(files, make_files);
 
 /* ---- parsing ---- */
 
-static char reports[MAX_REPORTS][REPORT_MAX];
-static unsigned nreports;
-static struct manifest manifest;
-
-static void fake_report(void *ctx, const char *message)
-{
-	CHECK(ctx == files);
-	CHECK(strlen(message) < REPORT_MAX);
-	if (nreports < MAX_REPORTS)
-		strcpy(reports[nreports], message);
-	nreports++;
-}
-
+/* dtb/manifest-app-<fixture>.dtb, which is never refused as a whole. */
 static void parse(const char *fixture)
 {
-	const struct manifest_env env = {
-		.pcpus = PCPUS,
-		.memory_available = MEMORY_AVAILABLE,
-		.find_file = fake_find_file,
-		.ctx = (void *)files,
-		.report = fake_report,
-	};
-	char relative[128];
-	size_t size;
-	void *blob;
-
-	snprintf(relative, sizeof(relative), "dtb/manifest-app-%s.dtb", fixture);
-	blob = unit_load_fixture(relative, &size);
-	make_files();
-	nreports = 0;
-	/* Garbage first: the parser must fill in every field itself. */
-	memset(&manifest, 0xa5, sizeof(manifest));
-	CHECK_EQ(manifest_parse(blob, size, &env, &manifest), 0);
-	free(blob);
-}
-
-static void show_reports(const char *file, int line, const char *why)
-{
-	static char all[MAX_REPORTS * (REPORT_MAX + 4)];
-
-	all[0] = '\0';
-	for (unsigned i = 0; i < nreports && i < MAX_REPORTS; i++) {
-		strcat(all, "\n  ");
-		strcat(all, reports[i]);
-	}
-	unit_fail(file, line, "%s; %u report%s:%s", why, nreports, nreports == 1 ? "" : "s",
-		  all);
-}
-
-static const struct domain_config *find_domain(const char *name)
-{
-	for (unsigned i = 0; i < manifest.ndomains; i++)
-		if (strcmp(manifest.domain[i].name, name) == 0)
-			return &manifest.domain[i];
-	return NULL;
-}
-
-#define DOMAIN(name) domain_named(__FILE__, __LINE__, (name))
-
-static const struct domain_config *domain_named(const char *file, int line, const char *name)
-{
-	const struct domain_config *d = find_domain(name);
-
-	if (d == NULL) {
-		char why[96];
-
-		snprintf(why, sizeof(why), "domain \"%s\" not accepted", name);
-		show_reports(file, line, why);
-	}
-	return d;
-}
-
-/* Whether the report is about the domain or one of its apps. */
-static bool about(const char *report, const char *domain)
-{
-	size_t n = strlen("/elvisor/");
-	size_t len = strlen(domain);
-
-	return strncmp(report, "/elvisor/", n) == 0 && strncmp(report + n, domain, len) == 0 &&
-	       (report[n + len] == ':' || report[n + len] == '/');
+	CHECK_EQ(parse_manifest_fixture(&archive, "app-", fixture, PCPUS, MEMORY_AVAILABLE), 0);
 }
 
 /* The good domain every rejection fixture has, with its one app. */
@@ -246,36 +110,15 @@ static void check_dev_domain(void)
  * (whole, in this order) are reported about it; "ok" is accepted.
  */
 #define EXPECT_ERRORS(fixture, domain, ...)						\
-	expect_errors(__FILE__, __LINE__, (fixture), (domain),				\
-		      (const char *const[]){ __VA_ARGS__ },				\
-		      sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+	expect_errors(__FILE__, __LINE__, (fixture), (domain), MESSAGES(__VA_ARGS__))
 
 static void expect_errors(const char *file, int line, const char *fixture, const char *domain,
 			  const char *const *messages, unsigned n)
 {
-	unsigned k = 0;
-	char why[REPORT_MAX + 64];
+	char why[96];
 
 	parse(fixture);
-	CHECK(nreports <= MAX_REPORTS);
-	for (unsigned i = 0; i < nreports; i++) {
-		if (!about(reports[i], domain))
-			continue;
-		if (k == n) {
-			snprintf(why, sizeof(why), "unexpected report: %.*s", REPORT_MAX, reports[i]);
-			show_reports(file, line, why);
-		}
-		if (strcmp(reports[i], messages[k]) != 0) {
-			snprintf(why, sizeof(why), "report %u about %s is not \"%s\"", k,
-				 domain, messages[k]);
-			show_reports(file, line, why);
-		}
-		k++;
-	}
-	if (k != n) {
-		snprintf(why, sizeof(why), "%u reports about %s, expected %u", k, domain, n);
-		show_reports(file, line, why);
-	}
+	check_reports_about(file, line, domain, messages, n);
 	if (find_domain(domain) != NULL) {
 		snprintf(why, sizeof(why), "domain \"%s\" accepted", domain);
 		show_reports(file, line, why);
@@ -288,10 +131,7 @@ static void expect_errors(const char *file, int line, const char *fixture, const
 static void parse_good(void)
 {
 	parse("good");
-	if (nreports != 0)
-		show_reports(__FILE__, __LINE__, "expected no reports");
-	CHECK_EQ(manifest.ndomains, 3);
-	CHECK_EQ(manifest.rejected, 0);
+	CHECK_CLEAN(3);
 }
 
 TEST(manifest_app, every_property)
@@ -767,10 +607,7 @@ TEST(manifest_app, every_error_of_an_app_is_reported)
 static void parse_file_dt(void)
 {
 	parse("file-dt");
-	if (nreports != 0)
-		show_reports(__FILE__, __LINE__, "expected no reports");
-	CHECK_EQ(manifest.ndomains, 2);
-	CHECK_EQ(manifest.rejected, 0);
+	CHECK_CLEAN(2);
 }
 
 TEST(manifest_app, file_and_dt_compatible)

@@ -2,7 +2,8 @@
  * Devices served by stub domains (`compatible = "elvisor,stubdom"`): what
  * manifest_parse() makes of them (hyp/core/manifest.c, manifest_app.c), on
  * manifests compiled by dtc from tests/unit/dts/manifest-stubdom-*.dts,
- * with a fake boot archive of stub images built here.
+ * with a fake boot archive of stub images built here (archive, report sink
+ * and checks: manifest_harness.c).
  *
  * - good: the stub domain configs the parser adds after their target, every
  *   field of them, and the device's app_config;
@@ -16,18 +17,12 @@
  * the comment there), fixed since.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/manifest.h"
 #include "lib/elf.h"
+#include "manifest_harness.h"
 #include "test.h"
-
-#define MIB (1ULL << 20)
-#define PCPUS 4
-#define MEMORY_AVAILABLE (1024 * MIB)
-#define MAX_REPORTS 48
-#define REPORT_MAX 512
 
 /* stub.bin: an arm64 Image like build/<tc>/stubdom/<app>-stub.bin. */
 #define STUB_TEXT_OFFSET 0x80000ULL
@@ -46,12 +41,6 @@
 static uint8_t stub_image[0x1000], offset_image[0x1000], big_image[0x1000], far_image[0x1000];
 static uint8_t raw_stub[RAW_STUB_SIZE], guest[GUEST_SIZE], disk[DISK_SIZE], app_elf[0x200];
 
-struct fake_file {
-	const char *name;
-	const uint8_t *data;
-	size_t size;
-};
-
 static const struct fake_file files[] = {
 	{ "guest.bin", guest, sizeof(guest) },		/* every domain's kernel (raw) */
 	{ "stub.bin", stub_image, sizeof(stub_image) },
@@ -64,170 +53,29 @@ static const struct fake_file files[] = {
 	{ "disk.img", disk, sizeof(disk) },
 };
 
-static void put_le(uint8_t *p, uint64_t value, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(value >> (8 * i));
-}
-
-/* The arm64 Image header: text_offset at 8, image_size at 16, "ARM\x64" at 56. */
-static void make_image(uint8_t *buf, size_t size, uint64_t text_offset, uint64_t image_size)
-{
-	memset(buf, 0, size);
-	put_le(buf, 0x14000010, 4);		/* b +0x40: over the header */
-	put_le(buf + 8, text_offset, 8);
-	put_le(buf + 16, image_size, 8);
-	put_le(buf + 24, 0xa, 8);		/* little-endian, 4 KiB pages, anywhere */
-	memcpy(buf + 56, "ARM\x64", 4);
-}
-
-/* A static AArch64 executable with one R-X segment at the app window's base. */
-static void make_app_elf(uint8_t *buf, size_t size)
-{
-	uint8_t *ph = buf + ELF64_EHDR_SIZE;
-
-	memset(buf, 0, size);
-	memcpy(buf, "\x7f" "ELF", 4);
-	buf[EI_CLASS] = ELFCLASS64;
-	buf[EI_DATA] = ELFDATA2LSB;
-	buf[EI_VERSION] = EV_CURRENT;
-	put_le(buf + 16, ET_EXEC, 2);
-	put_le(buf + 18, EM_AARCH64, 2);
-	put_le(buf + 20, EV_CURRENT, 4);
-	put_le(buf + 24, ELF_APP_VA_MIN + 0x100, 8);	/* e_entry, in the segment */
-	put_le(buf + 32, ELF64_EHDR_SIZE, 8);		/* e_phoff */
-	put_le(buf + 52, ELF64_EHDR_SIZE, 2);
-	put_le(buf + 54, ELF64_PHDR_SIZE, 2);
-	put_le(buf + 56, 1, 2);				/* e_phnum */
-	put_le(ph, PT_LOAD, 4);
-	put_le(ph + 4, PF_R | PF_X, 4);
-	put_le(ph + 16, ELF_APP_VA_MIN, 8);		/* p_vaddr */
-	put_le(ph + 24, ELF_APP_VA_MIN, 8);		/* p_paddr */
-	put_le(ph + 32, size, 8);			/* p_filesz */
-	put_le(ph + 40, size, 8);			/* p_memsz */
-	put_le(ph + 48, 0x1000, 8);			/* p_align */
-}
-
 static void make_files(void)
 {
-	make_image(stub_image, sizeof(stub_image), STUB_TEXT_OFFSET, STUB_IMAGE_SIZE);
-	make_image(offset_image, sizeof(offset_image), OFFSET_TEXT_OFFSET, OFFSET_IMAGE_SIZE);
-	make_image(big_image, sizeof(big_image), STUB_TEXT_OFFSET, BIG_IMAGE_SIZE);
-	make_image(far_image, sizeof(far_image), 1ULL << 40, STUB_IMAGE_SIZE);
-	for (size_t i = 0; i + 4 <= sizeof(raw_stub); i += 4)
-		put_le(raw_stub + i, 0xd503201f, 4);	/* nop */
+	make_arm64_image(stub_image, sizeof(stub_image), STUB_TEXT_OFFSET, STUB_IMAGE_SIZE);
+	make_arm64_image(offset_image, sizeof(offset_image), OFFSET_TEXT_OFFSET,
+			 OFFSET_IMAGE_SIZE);
+	make_arm64_image(big_image, sizeof(big_image), STUB_TEXT_OFFSET, BIG_IMAGE_SIZE);
+	make_arm64_image(far_image, sizeof(far_image), 1ULL << 40, STUB_IMAGE_SIZE);
+	fill_nops(raw_stub, sizeof(raw_stub));
 	memcpy(guest, raw_stub, sizeof(raw_stub));
 	memset(disk, 0x3c, sizeof(disk));
-	make_app_elf(app_elf, sizeof(app_elf));
+	make_app_elf(app_elf, sizeof(app_elf), PF_R | PF_X);
 }
 
-static bool fake_find_file(void *ctx, const char *name, const void **data, size_t *size)
-{
-	CHECK(ctx == files);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (strcmp(files[i].name, name) == 0) {
-			*data = files[i].data;
-			*size = files[i].size;
-			return true;
-		}
-	}
-	return false;
-}
+static const struct fake_archive archive = FAKE_ARCHIVE(files, make_files);
 
 /* ---- parsing ---- */
 
-static char reports[MAX_REPORTS][REPORT_MAX];
-static unsigned nreports;
-static struct manifest manifest;
-
-static void fake_report(void *ctx, const char *message)
-{
-	CHECK(ctx == files);
-	CHECK(strlen(message) < REPORT_MAX);
-	if (nreports < MAX_REPORTS)
-		strcpy(reports[nreports], message);
-	nreports++;
-}
-
+/* dtb/manifest-stubdom-<fixture>.dtb, which is never refused as a whole. */
 static void parse(const char *fixture)
 {
-	const struct manifest_env env = {
-		.pcpus = PCPUS,
-		.memory_available = MEMORY_AVAILABLE,
-		.find_file = fake_find_file,
-		.ctx = (void *)files,
-		.report = fake_report,
-	};
-	char relative[128];
-	size_t size;
-	void *blob;
-
-	snprintf(relative, sizeof(relative), "dtb/manifest-stubdom-%s.dtb", fixture);
-	blob = unit_load_fixture(relative, &size);
-	make_files();
-	nreports = 0;
-	/* Garbage first: the parser must fill in every field itself. */
-	memset(&manifest, 0xa5, sizeof(manifest));
-	CHECK_EQ(manifest_parse(blob, size, &env, &manifest), 0);
+	CHECK_EQ(parse_manifest_fixture(&archive, "stubdom-", fixture, PCPUS, MEMORY_AVAILABLE),
+		 0);
 	CHECK(nreports <= MAX_REPORTS);
-	free(blob);
-}
-
-static void show_reports(const char *file, int line, const char *why)
-{
-	static char all[MAX_REPORTS * (REPORT_MAX + 4)];
-
-	all[0] = '\0';
-	for (unsigned i = 0; i < nreports && i < MAX_REPORTS; i++) {
-		strcat(all, "\n  ");
-		strcat(all, reports[i]);
-	}
-	unit_fail(file, line, "%s; %u report%s:%s", why, nreports, nreports == 1 ? "" : "s",
-		  all);
-}
-
-static const struct domain_config *find_domain(const char *name)
-{
-	for (unsigned i = 0; i < manifest.ndomains; i++)
-		if (strcmp(manifest.domain[i].name, name) == 0)
-			return &manifest.domain[i];
-	return NULL;
-}
-
-/* The accepted domain of that name, at that index of the domain list. */
-#define DOMAIN_AT(name, index) domain_at(__FILE__, __LINE__, (name), (index))
-
-static const struct domain_config *domain_at(const char *file, int line, const char *name,
-					     unsigned index)
-{
-	const struct domain_config *d = find_domain(name);
-	char why[128];
-
-	if (d == NULL) {
-		snprintf(why, sizeof(why), "domain \"%s\" not accepted", name);
-		show_reports(file, line, why);
-	}
-	if (d != &manifest.domain[index]) {
-		snprintf(why, sizeof(why), "domain \"%s\" is number %td, not %u", name,
-			 d - manifest.domain, index);
-		show_reports(file, line, why);
-	}
-	return d;
-}
-
-#define NO_REPORTS()								\
-	do {									\
-		if (nreports != 0)						\
-			show_reports(__FILE__, __LINE__, "expected none");	\
-	} while (0)
-
-/* Whether the report is about the domain or one of its devices. */
-static bool about(const char *report, const char *domain)
-{
-	size_t n = strlen("/elvisor/"), len = strlen(domain);
-
-	return strncmp(report, "/elvisor/", n) == 0 && strncmp(report + n, domain, len) == 0 &&
-	       (report[n + len] == ':' || report[n + len] == '/');
 }
 
 /* Neither the domain nor a stub domain of it ("<domain>-<device>") was accepted. */
@@ -241,7 +89,8 @@ static void check_gone(const char *file, int line, const char *domain)
 
 		if (strcmp(name, domain) == 0 ||
 		    (manifest.domain[i].stub && strncmp(name, domain, len) == 0 && name[len] == '-')) {
-			snprintf(why, sizeof(why), "domain \"%s\" accepted", name);
+			snprintf(why, sizeof(why), "domain \"%.*s\" accepted", MANIFEST_NAME_MAX,
+				 name);
 			show_reports(file, line, why);
 		}
 	}
@@ -274,34 +123,13 @@ static void check_errors_survivors(void)
  * domains; the good domains are kept.
  */
 #define EXPECT_ERRORS(domain, ...)							\
-	expect_errors(__FILE__, __LINE__, (domain), (const char *const[]){ __VA_ARGS__ },	\
-		      sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+	expect_errors(__FILE__, __LINE__, (domain), MESSAGES(__VA_ARGS__))
 
 static void expect_errors(const char *file, int line, const char *domain,
 			  const char *const *messages, unsigned n)
 {
-	unsigned k = 0;
-	char why[REPORT_MAX + 64];
-
 	parse("errors");
-	for (unsigned i = 0; i < nreports; i++) {
-		if (!about(reports[i], domain))
-			continue;
-		if (k == n) {
-			snprintf(why, sizeof(why), "unexpected report: %.*s", REPORT_MAX, reports[i]);
-			show_reports(file, line, why);
-		}
-		if (strcmp(reports[i], messages[k]) != 0) {
-			snprintf(why, sizeof(why), "report %u about %s is not \"%s\"", k, domain,
-				 messages[k]);
-			show_reports(file, line, why);
-		}
-		k++;
-	}
-	if (k != n) {
-		snprintf(why, sizeof(why), "%u reports about %s, expected %u", k, domain, n);
-		show_reports(file, line, why);
-	}
+	check_reports_about(file, line, domain, messages, n);
 	check_gone(file, line, domain);
 	check_errors_survivors();
 }
@@ -314,9 +142,7 @@ static void expect_errors(const char *file, int line, const char *domain,
 static void parse_good(void)
 {
 	parse("good");
-	NO_REPORTS();
-	CHECK_EQ(manifest.ndomains, MANIFEST_MAX_DOMAINS);
-	CHECK_EQ(manifest.rejected, 0);
+	CHECK_CLEAN(MANIFEST_MAX_DOMAINS);
 }
 
 /* What every stub domain has, whatever its node says. */
@@ -339,60 +165,68 @@ static void check_stub_common(const struct domain_config *s, unsigned target, un
 	CHECK(!manifest.domain[target].stub);
 }
 
-TEST(manifest_stubdom, defaults_and_image)
+/* The good manifest's stub domain at that index, serving app `app` of domain `target`. */
+static const struct domain_config *good_stub(const char *name, unsigned index, unsigned target,
+					     unsigned app)
 {
 	const struct domain_config *s;
 
 	parse_good();
-	s = DOMAIN_AT("uart-console-uart", 1);
-	check_stub_common(s, 0, 0);
+	s = DOMAIN_AT(name, index);
+	check_stub_common(s, target, app);
+	return s;
+}
+
+/* Its kernel, an arm64 Image or not: loaded and entered at RAM base + offset, size bytes. */
+static void check_stub_kernel(const struct domain_config *s, bool image, uint64_t offset,
+			      uint64_t size)
+{
+	CHECK_EQ(s->kernel_is_image, image);
+	CHECK_EQ(s->load_address, GUEST_RAM_BASE + offset);
+	CHECK_EQ(s->entry, GUEST_RAM_BASE + offset);
+	CHECK_EQ(s->kernel_size, size);
+}
+
+/* Its scheduling: the pCPU of its one vCPU, whether the node chose it, its weight. */
+static void check_stub_sched(const struct domain_config *s, unsigned pcpu, bool pinned,
+			     unsigned weight)
+{
+	CHECK_EQ(s->affinity[0], pcpu);
+	CHECK_EQ(s->pinned, pinned);
+	CHECK_EQ(s->weight, weight);
+}
+
+TEST(manifest_stubdom, defaults_and_image)
+{
+	const struct domain_config *s = good_stub("uart-console-uart", 1, 0, 0);
+
 	CHECK_EQ(s->memory_bytes, STUBDOM_MEMORY_MB_DEFAULT * MIB);
 	CHECK_EQ(s->memory_bytes, 4 * MIB);
 	CHECK_STR_EQ(s->kernel, "stub.bin");
-	CHECK(s->kernel_is_image);
-	CHECK_EQ(s->load_address, GUEST_RAM_BASE + STUB_TEXT_OFFSET);
+	check_stub_kernel(s, true, STUB_TEXT_OFFSET, STUB_IMAGE_SIZE);
 	CHECK_EQ(s->entry, 0x40080000);
-	CHECK_EQ(s->kernel_size, STUB_IMAGE_SIZE);
 	/* Spread like any domain: the second accepted domain, vCPU 0. */
-	CHECK_EQ(s->affinity[0], 1);
-	CHECK(!s->pinned);
-	CHECK_EQ(s->weight, 256);
+	check_stub_sched(s, 1, false, 256);
 }
 
 TEST(manifest_stubdom, raw_image_and_own_settings)
 {
-	const struct domain_config *s;
+	const struct domain_config *s = good_stub("uart-console-blk", 2, 0, 2);
 
-	parse_good();
-	s = DOMAIN_AT("uart-console-blk", 2);
-	check_stub_common(s, 0, 2);
 	CHECK_EQ(s->memory_bytes, 8 * MIB);
 	CHECK_STR_EQ(s->kernel, "raw-stub.bin");
-	CHECK(!s->kernel_is_image);
 	/* No header: loaded and entered at RAM base + STUBDOM_LOAD_OFFSET. */
 	CHECK_EQ(STUBDOM_LOAD_OFFSET, 0x80000);
-	CHECK_EQ(s->load_address, GUEST_RAM_BASE + STUBDOM_LOAD_OFFSET);
-	CHECK_EQ(s->entry, GUEST_RAM_BASE + STUBDOM_LOAD_OFFSET);
-	CHECK_EQ(s->kernel_size, RAW_STUB_SIZE);
-	CHECK_EQ(s->affinity[0], 3);
-	CHECK(s->pinned);
-	CHECK_EQ(s->weight, 512);
+	check_stub_kernel(s, false, STUBDOM_LOAD_OFFSET, RAW_STUB_SIZE);
+	check_stub_sched(s, 3, true, 512);
 }
 
 TEST(manifest_stubdom, image_text_offset_and_limits)
 {
-	const struct domain_config *s;
+	const struct domain_config *s = good_stub("second-rng", 4, 3, 0);
 
-	parse_good();
-	s = DOMAIN_AT("second-rng", 4);
-	check_stub_common(s, 3, 0);
-	CHECK(s->kernel_is_image);
-	CHECK_EQ(s->load_address, GUEST_RAM_BASE + OFFSET_TEXT_OFFSET);
-	CHECK_EQ(s->entry, GUEST_RAM_BASE + OFFSET_TEXT_OFFSET);
-	CHECK_EQ(s->kernel_size, OFFSET_IMAGE_SIZE);
-	CHECK_EQ(s->affinity[0], 2);	/* given; spread would say 0 (domain 4) */
-	CHECK(s->pinned);
-	CHECK_EQ(s->weight, 1);
+	check_stub_kernel(s, true, OFFSET_TEXT_OFFSET, OFFSET_IMAGE_SIZE);
+	check_stub_sched(s, 2, true, 1);	/* pCPU given; spread would say 0 (domain 4) */
 
 	/* A name of 31 characters, 3 MiB of RAM, the greatest weight: the edges. */
 	s = DOMAIN_AT("name-exactly-31-char-stubdevice", 7);
@@ -400,9 +234,7 @@ TEST(manifest_stubdom, image_text_offset_and_limits)
 	check_stub_common(s, 6, 0);
 	CHECK_EQ(s->memory_bytes, 3 * MIB);
 	CHECK_EQ(s->dtb_address, 0x40100000);
-	CHECK_EQ(s->weight, 65535);
-	CHECK_EQ(s->affinity[0], 7 % PCPUS);	/* spread: domain 7 */
-	CHECK(!s->pinned);
+	check_stub_sched(s, 7 % PCPUS, false, 65535);	/* spread: domain 7 */
 }
 
 TEST(manifest_stubdom, listed_after_their_target)
@@ -425,6 +257,24 @@ TEST(manifest_stubdom, listed_after_their_target)
 	CHECK_EQ(DOMAIN_AT("name-exactly-31-char", 6)->affinity[0], 2);
 }
 
+/* A device a stub domain serves: its name, marked as such, the stub domain's image. */
+static void check_stub_device(const struct app_config *a, const char *name, const char *image)
+{
+	CHECK_STR_EQ(a->name, name);
+	CHECK(a->stubdom);
+	CHECK_STR_EQ(a->image, image);
+}
+
+/* Its event budget, what a fault does (disable? abort the access?), whether it has the console. */
+static void check_device_policy(const struct app_config *a, uint32_t budget_us, bool disable,
+				bool abort, bool console)
+{
+	CHECK_EQ(a->budget_us, budget_us);
+	CHECK_EQ(a->disable_on_fault, disable);
+	CHECK_EQ(a->abort_on_fault, abort);
+	CHECK_EQ(a->console, console);
+}
+
 /* The device keeps every property, parsed as for an app, and is marked. */
 TEST(manifest_stubdom, device_properties)
 {
@@ -436,18 +286,13 @@ TEST(manifest_stubdom, device_properties)
 	CHECK(!d->stub);
 	CHECK_EQ(d->napps, 3);
 	a = &d->app[0];
-	CHECK_STR_EQ(a->name, "uart");
-	CHECK(a->stubdom);
-	CHECK_STR_EQ(a->image, "stub.bin");
+	check_stub_device(a, "uart", "stub.bin");
 	CHECK_EQ(a->mmio_base, 0x09000000);
 	CHECK_EQ(a->mmio_size, 0x1000);
 	CHECK_EQ(a->ncalls, 0);
 	CHECK_EQ(a->nirqs, 1);
 	CHECK_EQ(a->irqs[0], 33);
-	CHECK_EQ(a->budget_us, 5000);
-	CHECK(a->disable_on_fault);
-	CHECK(a->abort_on_fault);
-	CHECK(a->console);
+	check_device_policy(a, 5000, true, true, true);
 	CHECK_STR_EQ(a->file, "");
 	CHECK_EQ(a->dt_compatible_len, sizeof("arm,pl011\0arm,primecell"));
 	CHECK_MEM_EQ(a->dt_compatible, "arm,pl011\0arm,primecell", a->dt_compatible_len);
@@ -458,19 +303,14 @@ TEST(manifest_stubdom, device_properties)
 	CHECK_EQ(a->ncalls, 1);
 
 	a = &d->app[2];
-	CHECK_STR_EQ(a->name, "blk");
-	CHECK(a->stubdom);
-	CHECK_STR_EQ(a->image, "raw-stub.bin");
+	check_stub_device(a, "blk", "raw-stub.bin");
 	CHECK_EQ(a->mmio_base, 0x0a000000);
 	CHECK_EQ(a->nirqs, 2);
 	CHECK_EQ(a->irqs[1], 49);
 	CHECK_EQ(a->ncalls, 1);
 	CHECK_EQ(a->calls[0].first, 0xc3000100);
 	CHECK_EQ(a->calls[0].last, 0xc30001ff);
-	CHECK_EQ(a->budget_us, APP_BUDGET_US_DEFAULT);
-	CHECK(!a->disable_on_fault);
-	CHECK(!a->abort_on_fault);
-	CHECK(!a->console);
+	check_device_policy(a, APP_BUDGET_US_DEFAULT, false, false, false);
 	CHECK_STR_EQ(a->file, "disk.img");
 	CHECK_EQ(a->file_size, DISK_SIZE);
 	CHECK_MEM_EQ(a->dt_compatible, "virtio,mmio", sizeof("virtio,mmio"));
@@ -634,7 +474,7 @@ TEST(manifest_stubdom, image_layout_refused)
 		unsigned about_it = 0, at = 0;
 
 		for (unsigned r = 0; r < nreports; r++) {
-			if (!about(reports[r], expect[i].domain))
+			if (!report_about(reports[r], expect[i].domain))
 				continue;
 			if (about_it++ == 0)
 				at = r;		/* the first: the device's */
@@ -664,7 +504,7 @@ TEST(manifest_stubdom, errors_fixture_loses_only_the_bad_domains)
 	CHECK_EQ(manifest.rejected, 21);
 	CHECK_EQ(nreports, 4 + 3 + 12 * 2 + 4 + 3 * 2);
 	for (unsigned i = 0; i < nreports; i++)
-		CHECK(!about(reports[i], "ok") && !about(reports[i], "taken-dev"));
+		CHECK(!report_about(reports[i], "ok") && !report_about(reports[i], "taken-dev"));
 	check_errors_survivors();
 }
 
@@ -676,13 +516,12 @@ TEST(manifest_stubdom, memory_for_all_domains)
 
 	parse("memory");
 	CHECK_EQ(manifest.rejected, 2);
-	CHECK_EQ(nreports, 4);
-	CHECK_STR_EQ(reports[0], "/elvisor/tight-default/dev: too much memory: its stub domain "
-		     "needs 4 MiB, 2 MiB left");
-	CHECK_STR_EQ(reports[1], LEFT_OUT("tight-default"));
-	CHECK_STR_EQ(reports[2], "/elvisor/tight-given/dev: memory-mb: too much memory: 16 MiB "
-		     "wanted, 14 MiB of the 1024 MiB for domains left");
-	CHECK_STR_EQ(reports[3], LEFT_OUT("tight-given"));
+	CHECK_REPORTS_EXACTLY("/elvisor/tight-default/dev: too much memory: its stub domain "
+			      "needs 4 MiB, 2 MiB left",
+			      LEFT_OUT("tight-default"),
+			      "/elvisor/tight-given/dev: memory-mb: too much memory: 16 MiB "
+			      "wanted, 14 MiB of the 1024 MiB for domains left",
+			      LEFT_OUT("tight-given"));
 	/* Both gave back their target's memory: "exact" gets all that is left. */
 	CHECK_EQ(manifest.ndomains, 4);
 	DOMAIN_AT("ok", 0);
@@ -698,11 +537,10 @@ TEST(manifest_stubdom, memory_for_all_domains)
 TEST(manifest_stubdom, no_room_for_the_stub_domain)
 {
 	parse("max");
-	CHECK_EQ(nreports, 3);
-	CHECK_STR_EQ(reports[0], "/elvisor/no-room/dev: no room for its stub domain (at most 8 "
-		     "domains, stub domains included)");
-	CHECK_STR_EQ(reports[1], LEFT_OUT("no-room"));
-	CHECK_STR_EQ(reports[2], "/elvisor/extra: more than 8 domains: this one is left out");
+	CHECK_REPORTS_EXACTLY("/elvisor/no-room/dev: no room for its stub domain (at most 8 "
+			      "domains, stub domains included)",
+			      LEFT_OUT("no-room"),
+			      "/elvisor/extra: more than 8 domains: this one is left out");
 	CHECK_EQ(manifest.rejected, 2);
 	CHECK_EQ(manifest.ndomains, MANIFEST_MAX_DOMAINS);
 	/* The eighth place the refused domain held is the next domain's. */
@@ -713,10 +551,9 @@ TEST(manifest_stubdom, no_room_for_the_stub_domain)
 TEST(manifest_stubdom, no_room_for_the_second_stub_domain)
 {
 	parse("max-two");
-	CHECK_EQ(nreports, 2);
-	CHECK_STR_EQ(reports[0], "/elvisor/two/b: no room for its stub domain (at most 8 "
-		     "domains, stub domains included)");
-	CHECK_STR_EQ(reports[1], LEFT_OUT("two"));
+	CHECK_REPORTS_EXACTLY("/elvisor/two/b: no room for its stub domain (at most 8 "
+			      "domains, stub domains included)",
+			      LEFT_OUT("two"));
 	CHECK_EQ(manifest.rejected, 1);
 	/* "two" and "two-a" gave back the seventh and eighth places. */
 	CHECK_EQ(manifest.ndomains, 7);

@@ -42,6 +42,13 @@ int stub_space_map(struct app *a, uint64_t ipa, paddr_t pa, size_t size, unsigne
 int stub_space_unmap(struct app *a, uint64_t ipa, size_t size);
 bool stub_space_lookup(struct app *a, uint64_t ipa, paddr_t *pa, unsigned *prot);
 
+/*
+ * Console input goes to a stub domain one INPUT request at a time (up to
+ * APP_INPUT_MAX bytes each): true while one is outstanding. Its completion
+ * asks for the next batch (apps_deferred_pending).
+ */
+bool stub_input_busy(const struct app *a);
+
 /* Whether a request to the stub domain is outstanding (its WFI must not block). */
 bool stub_has_requests(const struct stub *s);
 
