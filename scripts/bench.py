@@ -15,7 +15,7 @@ Wall-clock rows (emulator time, plain multi-threaded TCG, no icount): Linux
 boot to its marker under elvisor and under plain QEMU, once configs/linux.dts
 and its files exist; virtio-blk sequential reads, once their manifests exist
 (configs/bench/virtio-blk-app.dts, -stub.dts; the guest protocol is in
-docs/benchmarks.md). Until then their rows say "not built".
+docs/benchmarks.md). A row whose path the guest does not print says "not built".
 
 Writes build/bench/results.json, docs/benchmarks.md (generated from the JSON,
 with the machine, QEMU version and commit), build/bench/chart.png and its copy
@@ -810,14 +810,24 @@ def method_md():
             "`bench-device;`) and the app `apps/bench-app` have the same scratch-register "
             "semantics; the app also answers SMCCC calls 0xc3000000..0xc300000f at once.",
             "- Manifests: `configs/bench/bench.dts` (alone on pCPU 0) and `bench-busy.dts` (a "
-            "CPU-bound domain on the same pCPU, equal weight). VHE is `-cpu max`, non-VHE "
-            "`-cpu cortex-a57`. QEMU runs with `-smp 1`: under icount QEMU's counters count "
-            "the instructions of every emulated CPU.",
-            "- Stub-domain rows appear once the guest prints their paths "
-            "(`mmio-stub-read`, ...); the Linux rows once `configs/linux.dts` and its files "
-            "exist (its console must print `%s`, timed from QEMU's start on the host). The "
-            "virtio-blk rows boot `configs/bench/virtio-blk-app.dts` (and `-stub.dts` once "
-            "stub domains exist): the benchmark guest with `bench.vblk.base` reads a disk "
+            "CPU-bound domain on the same pCPU, equal weight, 2000 samples a path). VHE is "
+            "`-cpu max`, non-VHE `-cpu cortex-a57`. QEMU runs with `-smp 2`: pCPU 1 hosts "
+            "only the remote stub domain; under icount QEMU's counters count the "
+            "instructions of every emulated CPU, which matters only for the remote rows.",
+            "- Stub domains (`bench-stub` on pCPU 0, `bench-stubr` on pCPU 1) run the same "
+            "source as the bench app (`bench-app-stub.bin`, docs/stubdom.md). A same-pCPU "
+            "round trip is two vCPU switches (guest to stub domain and back) plus the ring; "
+            "on another pCPU, two wake-ups by IPI. With the busy neighbour on the guest's "
+            "pCPU, the remote round trip mostly waits for a 4 ms scheduler slice: the "
+            "completion sends the wake-up IPI at once, yet the guest's pCPU goes on running "
+            "the neighbour until its next timer deadline. The likely cause (not verified) is "
+            "QEMU's single-threaded round robin under icount, which also lets one emulated "
+            "CPU run up to another's newly programmed deadline; on the same pCPU the stub "
+            "domain's wake-up preempts at once.",
+            "- The Linux rows need `configs/linux.dts` and its files "
+            "(its console must print `%s`, timed from QEMU's start on the host). The "
+            "virtio-blk rows boot `configs/bench/virtio-blk-app.dts` and "
+            "`virtio-blk-stub.dts`: the benchmark guest with `bench.vblk.base` reads a disk "
             "written by `scripts/mkdisk.sh` sequentially in 64 KiB requests, printing "
             "`BENCH-READ-START` and `BENCH-READ-END bytes=N`; the host times the interval "
             "between the two lines." % LINUX_MARKER,
