@@ -726,7 +726,12 @@ def markdown(data):
     out += ["", "Samples above the minimum are round trips that something else landed in: "
             "a timer interrupt of the hypervisor (the scheduler's time-slice end, every "
             "4 ms even for a lone vCPU) taken when the hypervisor next unmasks interrupts, "
-            "and with the busy neighbour the neighbour's whole time slice.", ""]
+            "and with the busy neighbour the neighbour's whole time slice. Not arming the "
+            "slice for a lone vCPU would remove the former (tried this session): under "
+            "QEMU's single-threaded round robin a pCPU without a timer deadline then keeps "
+            "the other pCPU from ever running its IPIs (the remote stub-domain rows with the "
+            "busy neighbour stalled), so zero jitter needs a tickless scheduler that still "
+            "bounds that, or MTTCG/hardware to measure on.", ""]
     out += determinism_md(data) + targets_md(data) + wallclock_md(data) + xen_md(data)
     out += method_md()
     return "\n".join(out) + "\n"
@@ -818,12 +823,14 @@ def method_md():
             "source as the bench app (`bench-app-stub.bin`, docs/stubdom.md). A same-pCPU "
             "round trip is two vCPU switches (guest to stub domain and back) plus the ring; "
             "on another pCPU, two wake-ups by IPI. With the busy neighbour on the guest's "
-            "pCPU, the remote round trip mostly waits for a 4 ms scheduler slice: the "
-            "completion sends the wake-up IPI at once, yet the guest's pCPU goes on running "
-            "the neighbour until its next timer deadline. The likely cause (not verified) is "
-            "QEMU's single-threaded round robin under icount, which also lets one emulated "
-            "CPU run up to another's newly programmed deadline; on the same pCPU the stub "
-            "domain's wake-up preempts at once.",
+            "pCPU, the remote round trip mostly waits for a 4 ms scheduler slice. Measured: "
+            "the stub domain's completions come exactly one slice apart, because under "
+            "QEMU's single-threaded round robin (icount) the IPI that wakes the stub's pCPU "
+            "takes effect only when the sending pCPU, which goes on running the neighbour, "
+            "reaches its next timer deadline (the slice end); a pCPU that never halts and has "
+            "no deadline would starve the other forever, which is why the scheduler keeps "
+            "its tick even for a lone vCPU. Real hardware delivers the IPI at once; on the "
+            "same pCPU the stub domain's wake-up preempts at once.",
             "- The Linux rows need `configs/linux.dts` and its files "
             "(its console must print `%s`, timed from QEMU's start on the host). The "
             "virtio-blk rows boot `configs/bench/virtio-blk-app.dts` and "
