@@ -19,18 +19,18 @@ struct runqueue {
 	spinlock_t lock;
 	struct vcpu *vcpus;		/* every vCPU placed here */
 	uint64_t min_vruntime;		/* monotonic: the least vruntime seen runnable */
-	_Atomic bool need_resched;
 	struct timer_event slice_end;
 };
 
 static struct runqueue runqueues[PLATFORM_MAX_CPUS];
+_Atomic bool sched_need_resched[PLATFORM_MAX_CPUS];
 static uint64_t slice_ticks;
 
 static void slice_expired(struct timer_event *ev)
 {
 	struct runqueue *rq = ev->arg;
 
-	rq->need_resched = true;
+	atomic_store(&sched_need_resched[rq - runqueues], true);
 }
 
 void sched_init(void)
@@ -66,7 +66,7 @@ struct vcpu *sched_pick(void)
 	struct vcpu *best = NULL;
 
 	spin_lock(&rq->lock);
-	rq->need_resched = false;
+	atomic_store(&sched_need_resched[this_cpu_id()], false);
 	for (struct vcpu *v = rq->vcpus; v; v = v->rq_next)
 		if (v->state == VCPU_RUNNABLE && (!best || v->vruntime < best->vruntime))
 			best = v;
@@ -86,14 +86,9 @@ void sched_start_slice(struct vcpu *v)
 	timer_event_arm(&runqueues[v->pcpu].slice_end, v->pcpu, timer_now() + slice_ticks);
 }
 
-bool sched_should_yield(void)
-{
-	return runqueues[this_cpu_id()].need_resched;
-}
-
 void sched_request_resched(unsigned cpu)
 {
-	runqueues[cpu].need_resched = true;
+	atomic_store(&sched_need_resched[cpu], true);
 	if (cpu != this_cpu_id())
 		smp_send_wakeup(cpu);
 }

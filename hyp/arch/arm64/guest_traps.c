@@ -159,7 +159,8 @@ static inline __attribute__((always_inline)) void mmio_answer(struct vcpu *v, ui
 	skip_instruction(v);
 }
 
-static void handle_dabt(struct vcpu *v, uint64_t esr)
+/* No canary: value is a scalar whose address only mmio_emulate sees (hot path). */
+__no_canary static void handle_dabt(struct vcpu *v, uint64_t esr)
 {
 	uint64_t ipa = ((v->ctx.hpfar >> 4) << 12) | (v->ctx.far & 0xfff);
 	unsigned size = 1u << ((esr >> ESR_DABT_SAS_SHIFT) & 3);

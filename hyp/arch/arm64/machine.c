@@ -8,18 +8,13 @@
 #define SEMIHOSTING_SYS_EXIT 0x18
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
-static _Atomic bool stopping;
-
-bool machine_is_stopping(void)
-{
-	return stopping;
-}
+_Atomic bool machine_stopping;
 
 void machine_exit(int status)
 {
 	uint64_t block[2] = { ADP_STOPPED_APPLICATION_EXIT, (uint64_t)status };
 
-	stopping = true;
+	machine_stopping = true;
 	arch_irq_disable();
 	semihosting_call(SEMIHOSTING_SYS_EXIT, block);
 	/* No semihosting. A clean exit may power off; a failure must not. */

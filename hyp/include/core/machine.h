@@ -2,6 +2,8 @@
 #ifndef CORE_MACHINE_H
 #define CORE_MACHINE_H
 
+#include <stdatomic.h>
+
 #include "lib/types.h"
 
 /*
@@ -13,6 +15,10 @@
 void machine_exit(int status) __noreturn;
 
 /* Set once the machine is stopping; idle CPUs park when they see it. */
-bool machine_is_stopping(void);
+extern _Atomic bool machine_stopping;
+static inline bool machine_is_stopping(void)
+{
+	return atomic_load_explicit(&machine_stopping, memory_order_relaxed);
+}
 
 #endif

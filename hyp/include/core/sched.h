@@ -8,7 +8,10 @@
 #ifndef CORE_SCHED_H
 #define CORE_SCHED_H
 
+#include <stdatomic.h>
+
 #include "core/domain.h"
+#include "core/percpu.h"
 
 #define SCHED_SLICE_US 4000
 #define SCHED_WEIGHT_DEFAULT 256
@@ -28,7 +31,12 @@ void sched_charge(struct vcpu *v, uint64_t ticks);
 void sched_start_slice(struct vcpu *v);
 
 /* True when the running vCPU should give up the pCPU. */
-bool sched_should_yield(void);
+extern _Atomic bool sched_need_resched[PLATFORM_MAX_CPUS];
+static inline bool sched_should_yield(void)
+{
+	/* Relaxed: a request seen one exit late only delays the switch by that exit. */
+	return atomic_load_explicit(&sched_need_resched[this_cpu_id()], memory_order_relaxed);
+}
 
 /* v became runnable (CPU_ON, wake-up from WFI): enqueue and kick its pCPU. */
 void sched_wake(struct vcpu *v);
