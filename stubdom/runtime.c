@@ -13,8 +13,6 @@
 #include "arch.h"
 #include "stub.h"
 
-_Static_assert(STUB_ASM_HVC_COMPLETE == STUB_HVC_COMPLETE, "stub.h agrees with abi/stubdom.h");
-_Static_assert(STUB_ASM_HVC_SYSCALL == STUB_HVC_SYSCALL, "stub.h agrees with abi/stubdom.h");
 _Static_assert(STUB_ABI_VERSION == 1, "this runtime speaks version 1 of abi/stubdom.h");
 
 /* INIT's x2..x6 (RESET's x3..x7), stored where the SDK expects them. */

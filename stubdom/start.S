@@ -10,6 +10,7 @@
  * no virtual interrupt is ever sent to a stub domain.
  */
 #include "abi/app.h"
+#include "abi/stubdom.h"
 #include "stub.h"
 
 	.section .head.text, "ax"
@@ -58,8 +59,8 @@ stub_entry:
  * text's real address is its IPA) without touching memory or a stack.
  */
 wrong_load_address:
-	movz	w0, #(STUB_ASM_HVC_SYSCALL & 0xffff)
-	movk	w0, #(STUB_ASM_HVC_SYSCALL >> 16), lsl #16
+	movz	w0, #(STUB_HVC_SYSCALL & 0xffff)
+	movk	w0, #(STUB_HVC_SYSCALL >> 16), lsl #16
 	mov	x1, #APP_SYS_PANIC
 	adr	x2, wrong_load_msg
 	mov	x3, #(wrong_load_msg_end - wrong_load_msg)
@@ -95,8 +96,8 @@ stub_syscall:
 	mov	x3, x2
 	mov	x2, x1
 	mov	x1, x0
-	movz	w0, #(STUB_ASM_HVC_SYSCALL & 0xffff)
-	movk	w0, #(STUB_ASM_HVC_SYSCALL >> 16), lsl #16
+	movz	w0, #(STUB_HVC_SYSCALL & 0xffff)
+	movk	w0, #(STUB_HVC_SYSCALL >> 16), lsl #16
 	hvc	#0
 	ret
 	.size	stub_syscall, . - stub_syscall

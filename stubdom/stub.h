@@ -25,13 +25,6 @@
 #define STUB_STACK_TOP		(STUB_RAM_BASE + STUB_STACK_SIZE)
 
 /*
- * abi/stubdom.h's hypercall IDs without their C-only "u" suffix, which
- * clang's assembler rejects; runtime.c checks they agree.
- */
-#define STUB_ASM_HVC_COMPLETE	0xc6000010
-#define STUB_ASM_HVC_SYSCALL	0xc6000011
-
-/*
  * SCTLR_EL1: the RES1 bits (29, 28, 23, 22, 20, 11), I-cache on (12), SP
  * alignment check (3); MMU (0) off for good, alignment check (1) off (app
  * code may make unaligned accesses, as at EL0), little-endian.

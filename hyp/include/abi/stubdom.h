@@ -84,9 +84,11 @@
 
 #ifdef __ASSEMBLER__
 #define STUB_U64(x) x
+#define STUB_U32(x) x
 #else
 #include <stdint.h>
 #define STUB_U64(x) x##ULL
+#define STUB_U32(x) x##U
 #endif
 
 /* Bumped on any incompatible change to this file. */
@@ -96,8 +98,8 @@
 #define STUB_RING_IPA		STUB_U64(0x30000000)
 
 /* Hypercall function IDs (SMCCC fast calls, elvisor's vendor range). */
-#define STUB_HVC_COMPLETE	0xc6000010u
-#define STUB_HVC_SYSCALL	0xc6000011u
+#define STUB_HVC_COMPLETE	STUB_U32(0xc6000010)
+#define STUB_HVC_SYSCALL	STUB_U32(0xc6000011)
 
 #define STUB_RING_SLOTS		31
 
