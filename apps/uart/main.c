@@ -40,7 +40,8 @@
 #include "pl011.h"
 
 #define UART_LINE_MAX	160
-#define UART_IDLE_NS	100000000ULL	/* 100 ms */
+/* 300 ms: a prompt shows soon enough, a line stalled by a busy host rarely splits. */
+#define UART_IDLE_NS	300000000ULL
 #define UART_BACKLOG	256
 
 static struct pl011 uart;
