@@ -10,21 +10,14 @@
  * no virtual interrupt is ever sent to a stub domain.
  */
 #include "abi/app.h"
+#include "abi/arm64_image.h"
 #include "abi/stubdom.h"
 #include "stub.h"
 
 	.section .head.text, "ax"
 	.globl	_head
 _head:
-	/* Linux arm64 boot protocol header (Documentation/arch/arm64/booting.rst). */
-	b	stub_entry			/* code0 */
-	.long	0				/* code1 */
-	.quad	STUB_TEXT_OFFSET		/* text_offset */
-	.quad	__image_size			/* image_size: bss included */
-	.quad	0x2				/* flags: LE, 4 KiB pages, base near RAM start */
-	.quad	0, 0, 0				/* res2-res4 */
-	.ascii	"ARM\x64"			/* magic */
-	.long	0				/* res5 */
+	ARM64_IMAGE_HEADER stub_entry, STUB_TEXT_OFFSET, __image_size
 
 stub_entry:
 	msr	daifset, #0xf

@@ -5,6 +5,7 @@
  * the stack overflowing, and only once: an exception while reporting one
  * halts at once instead of looping.
  */
+#include "abi/arm64_image.h"
 #include "stub.h"
 
 .macro ventry kind
@@ -17,22 +18,11 @@
 	.balign	0x800
 	.globl	stub_vectors
 stub_vectors:
-	ventry	0	/* current EL with SP_EL0: synchronous */
-	ventry	1	/* IRQ */
-	ventry	2	/* FIQ */
-	ventry	3	/* SError */
-	ventry	4	/* current EL with SP_EL1 (the runtime's): synchronous */
-	ventry	5
-	ventry	6
-	ventry	7
-	ventry	8	/* lower EL, AArch64: never (no EL0 here) */
-	ventry	9
-	ventry	10
-	ventry	11
-	ventry	12	/* lower EL, AArch32 */
-	ventry	13
-	ventry	14
-	ventry	15
+	/*
+	 * 0-3: current EL with SP_EL0; 4-7: with SP_EL1 (the runtime's);
+	 * 8-15: a lower EL (never: no EL0 here).
+	 */
+	VECTOR_TABLE_16 ventry
 
 vector_common:
 	adrp	x1, in_exception

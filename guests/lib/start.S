@@ -7,6 +7,7 @@
  * header's text_offset makes an Image loader put it exactly there.
  * MMU off throughout: every data access is Device-nGnRnE.
  */
+#include "abi/arm64_image.h"
 #include "config.h"
 
 /* hyp/include/abi/hypercall.h (its u suffixes are C only; boot.c checks these). */
@@ -16,15 +17,7 @@
 	.section .head.text, "ax"
 	.global _head
 _head:
-	/* Linux arm64 boot protocol header (Documentation/arch/arm64/booting.rst). */
-	b	primary_entry			/* code0 */
-	.long	0				/* code1 */
-	.quad	GUEST_TEXT_OFFSET		/* text_offset */
-	.quad	__image_size			/* image_size: bss and stacks included */
-	.quad	0x2				/* flags: LE, 4 KiB pages, 2 MiB-aligned base near RAM start */
-	.quad	0, 0, 0				/* res2-res4 */
-	.ascii	"ARM\x64"			/* magic */
-	.long	0				/* res5 */
+	ARM64_IMAGE_HEADER primary_entry, GUEST_TEXT_OFFSET, __image_size
 
 primary_entry:
 	msr	daifset, #0xf

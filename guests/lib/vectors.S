@@ -4,6 +4,8 @@
  * current stack and calls exception_handler(), which may change the saved
  * ELR (to resume after a probe or a skipped instruction).
  */
+#include "abi/arm64_image.h"
+
 #define FRAME_SIZE 288		/* sizeof(struct exc_frame), 16-byte multiple */
 
 .macro ventry kind
@@ -18,22 +20,7 @@
 	.balign	0x800
 	.global exception_vectors
 exception_vectors:
-	ventry	0	/* current EL, SP_EL0: sync */
-	ventry	1	/* irq */
-	ventry	2	/* fiq */
-	ventry	3	/* serror */
-	ventry	4	/* current EL, SP_ELx: sync */
-	ventry	5	/* irq */
-	ventry	6	/* fiq */
-	ventry	7	/* serror */
-	ventry	8	/* lower EL, AArch64 */
-	ventry	9
-	ventry	10
-	ventry	11
-	ventry	12	/* lower EL, AArch32 */
-	ventry	13
-	ventry	14
-	ventry	15
+	VECTOR_TABLE_16 ventry	/* the kind in x0: exceptions.h */
 
 exception_common:
 	stp	x2, x3, [sp, #16]
