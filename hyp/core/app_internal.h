@@ -81,6 +81,18 @@ struct app {
 	struct app_stats stats;
 };
 
+/* One event of ev that took total ticks, trap to answer (EL0 app or stub domain). */
+static inline void app_stats_add(struct app *a, uint64_t ev, uint64_t total, bool for_domain)
+{
+	a->stats.events[ev]++;
+	a->stats.ticks += total;
+	a->stats.latency[app_latency_bucket(total)]++;
+	if (total > a->stats.max_ticks)
+		a->stats.max_ticks = total;
+	if (for_domain)
+		a->stats.domain_ticks += total;
+}
+
 #define MAX_APPS (MAX_DOMAINS * MANIFEST_MAX_APPS)
 extern struct app *apps[MAX_APPS];
 extern unsigned napps;

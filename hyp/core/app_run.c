@@ -229,18 +229,11 @@ static void account(struct app *a, struct vcpu *v, uint64_t ev, uint64_t queued,
 {
 	uint64_t total = end - queued;
 
-	a->stats.events[ev]++;
-	a->stats.ticks += total;
-	a->stats.latency[app_latency_bucket(total)]++;
-	if (total > a->stats.max_ticks)
-		a->stats.max_ticks = total;
-	if (v) {
-		/* The trapping vCPU's own time: its wait for the app included. */
-		v->stats.ns_app += total;
-		v->stats.app_ticks[a->index] += total;
-	} else {
+	app_stats_add(a, ev, total, false);
+	if (v)
+		vcpu_charge_app(v, a->index, total);	/* its wait for the app included */
+	else
 		a->stats.domain_ticks += total;
-	}
 }
 
 /* The event whose arguments are in a->ctx, a->lock held; releases it. */

@@ -154,11 +154,17 @@ static bool parse_vcpus(struct parser *p, int node, struct domain_config *d)
  * Returns true when the size can be used for the layout checks (even if
  * the domain does not fit in the memory left).
  */
-static bool parse_memory(struct parser *p, int node, struct domain_config *d)
+/* What the domains accepted so far leave of the memory for domains. */
+static uint64_t memory_left(const struct parser *p)
 {
 	uint64_t available = p->env->memory_available;
-	uint64_t left = available > p->memory_used ?
-			available - p->memory_used : 0;
+
+	return available > p->memory_used ? available - p->memory_used : 0;
+}
+
+static bool parse_memory(struct parser *p, int node, struct domain_config *d)
+{
+	uint64_t available = p->env->memory_available, left = memory_left(p);
 	uint32_t mb;
 
 	if (mp_get_u32(p, node, "memory-mb", true, &mb) != PROP_OK)
@@ -553,8 +559,7 @@ static bool parse_stub_image(struct parser *p, int node, struct domain_config *s
 /* memory-mb if given, else STUBDOM_MEMORY_MB_DEFAULT, within what is left. */
 static bool parse_stub_memory(struct parser *p, int node, struct domain_config *s)
 {
-	uint64_t available = p->env->memory_available;
-	uint64_t left = available > p->memory_used ? available - p->memory_used : 0;
+	uint64_t left = memory_left(p);
 
 	if (fdt_getprop(p->fdt, node, "memory-mb", NULL))
 		return parse_memory(p, node, s);

@@ -102,18 +102,10 @@ static void answer(struct app *a, struct vcpu *v, uint64_t event, bool ran, cons
 	vcpu_io_complete(v);
 }
 
+/* The app's statistics; the waiting vCPU charges its own time (io_resume). */
 static void account(struct stub *s, uint64_t event, uint64_t posted, bool by_vcpu)
 {
-	struct app_stats *st = &s->app->stats;
-	uint64_t total = timer_now() - posted;
-
-	st->events[event]++;
-	st->ticks += total;
-	st->latency[app_latency_bucket(total)]++;
-	if (total > st->max_ticks)
-		st->max_ticks = total;
-	if (!by_vcpu)
-		st->domain_ticks += total;
+	app_stats_add(s->app, event, timer_now() - posted, !by_vcpu);
 }
 
 /* Every outstanding request gets the fault answer (s->lock held). */

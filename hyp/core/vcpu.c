@@ -194,8 +194,7 @@ static bool io_resume(struct vcpu *v)
 		v->state = VCPU_RUNNABLE;
 	}
 	/* Its time waiting for the stub domain: in "apps", as an EL0 app's would be. */
-	v->stats.ns_app += timer_now() - v->io.since;
-	v->stats.app_ticks[v->io.app_index] += timer_now() - v->io.since;
+	vcpu_charge_app(v, v->io.app_index, timer_now() - v->io.since);
 	guest_io_finish(v);
 	atomic_store_explicit(&v->io.state, VCPU_IO_IDLE, memory_order_relaxed);
 	return true;

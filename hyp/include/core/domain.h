@@ -121,6 +121,16 @@ static inline bool vcpu_io_posted(struct vcpu *v)
 	return atomic_load_explicit(&v->io.state, memory_order_relaxed) != VCPU_IO_IDLE;
 }
 
+/*
+ * v's time waiting for the device app_index of its domain (an EL0 app's
+ * event, or a stub domain's answer): its "time in apps".
+ */
+static inline void vcpu_charge_app(struct vcpu *v, unsigned app_index, uint64_t ticks)
+{
+	v->stats.ns_app += ticks;
+	v->stats.app_ticks[app_index] += ticks;
+}
+
 enum domain_state { DOMAIN_RUNNING, DOMAIN_STOPPED };
 
 struct domain {
